@@ -6,15 +6,15 @@ import nodeAssert from "node:assert/strict";
 
 /** Asserts that `cond` is truthy. */
 export function assert(cond: unknown, msg?: string): asserts cond {
-  nodeAssert.ok(cond, msg);
+  nodeAssert.ok(cond, msg as string);
 }
 /** Deep equality. */
 export function assertEquals<T>(actual: T, expected: T, msg?: string): void {
-  nodeAssert.deepStrictEqual(actual, expected, msg);
+  nodeAssert.deepStrictEqual(actual, expected, msg as string);
 }
 /** Deep inequality. */
 export function assertNotEquals<T>(actual: T, expected: T, msg?: string): void {
-  nodeAssert.notDeepStrictEqual(actual, expected, msg);
+  nodeAssert.notDeepStrictEqual(actual, expected, msg as string);
 }
 /** |actual - expected| <= tol. */
 export function assertAlmostEquals(actual: number, expected: number, tol = 1e-7, msg?: string) {

@@ -83,7 +83,8 @@ export class Rng {
 
   /** The current state, to resume the exact stream later. */
   getState(): RngState {
-    return [this.#a, this.#b, this.#c, this.#d];
+    // Words are kept as unsigned so a state compares equal after a JSON round trip.
+    return [this.#a >>> 0, this.#b >>> 0, this.#c >>> 0, this.#d >>> 0];
   }
 
   /** Restores a state from `getState`. */

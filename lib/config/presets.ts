@@ -1,0 +1,190 @@
+/**
+ * Scale presets: one code path, four sizes. Every default of a run lives here, so a run is fully
+ * described by (preset, overrides) and its hash is the cache key (see lib/runs).
+ *
+ * - `smoke`: CI plumbing check, seconds. Numbers are meaningless.
+ * - `tiny`: a 2-core laptop, minutes per finding; must still show the paper's qualitative effect.
+ *   Calibrated on ../shared/tiny-reference.md (N=500, 2 layers, d=128, ~100 exposures per person).
+ * - `small`: hours on a laptop; a steadier version of tiny.
+ * - `paper`: the paper's setting (N=100k, GPT2-124M with rotary, 80k steps of 96x512). GPU only.
+ * @module
+ */
+
+import { currentPreset, parsePreset, type PresetName } from "./preset.ts";
+
+/** The model shape (vocabulary size comes from the data). */
+export interface ModelSpec {
+  nLayer: number;
+  nHead: number;
+  dModel: number;
+  /** Context length of training windows. */
+  seqLen: number;
+  /** "compact": only the GPT-2 ids the data uses; "gpt2": the full 50,257 vocabulary (paper). */
+  vocab: "compact" | "gpt2";
+}
+
+/** BIO pretraining (paper Appendix C). */
+export interface PretrainSpec {
+  /** Passes over each person's biography data (paper: ~540 for bioS). Fixes the step count. */
+  exposures: number;
+  batchSize: number;
+  lr: number;
+  /** Fraction of steps used for linear warmup (paper: 1,000 of 80,000). */
+  warmupFrac: number;
+  minLrRatio: number;
+  weightDecay: number;
+  /** Exact step count; when set it overrides `exposures` (the paper's 80,000). */
+  steps?: number;
+}
+
+/** QA finetuning on P_train (paper Appendix D). */
+export interface FinetuneSpec {
+  /** "full" or LoRA (rank r on query/value, rank rEmbedding on the token embedding). */
+  method: "full" | "lora";
+  r: number;
+  rEmbedding: number;
+  lr: number;
+  weightDecay: number;
+  batchSize: number;
+  epochs: number;
+}
+
+/** Mixed training (paper §2.1): BIO + QA of P_train in one run. */
+export interface MixedSpec {
+  /** Fraction of training rows that are QA (paper default 0.8). */
+  QAr: number;
+}
+
+/** Evaluation settings. */
+export interface EvalSpec {
+  decoding: "greedy" | "beam";
+  beams: number;
+  /** Cap on the people evaluated per split (undefined = all). */
+  maxPeople?: number;
+}
+
+/** A complete preset. */
+export interface Preset {
+  name: PresetName;
+  /** Number of people N (minority population). */
+  people: number;
+  model: ModelSpec;
+  pretrain: PretrainSpec;
+  finetune: FinetuneSpec;
+  mixed: MixedSpec;
+  eval: EvalSpec;
+  /** Seeds for the headline rows of Figure 3 (single, single+permute1, multi5, multi5+permute). */
+  headlineSeeds: number[];
+  /** Seeds for the other rows. */
+  otherSeeds: number[];
+  /** Parallel worker processes for sweeps (each single-threaded). */
+  workers: number;
+}
+
+const tiny: Preset = {
+  name: "tiny",
+  people: 500,
+  model: { nLayer: 2, nHead: 4, dModel: 128, seqLen: 128, vocab: "compact" },
+  pretrain: {
+    exposures: 100,
+    batchSize: 32,
+    lr: 3e-3,
+    warmupFrac: 0.05,
+    minLrRatio: 0.1,
+    weightDecay: 0.1,
+  },
+  finetune: {
+    method: "full",
+    r: 8,
+    rEmbedding: 128,
+    lr: 5e-4,
+    weightDecay: 0.01,
+    batchSize: 64,
+    epochs: 10,
+  },
+  mixed: { QAr: 0.8 },
+  eval: { decoding: "greedy", beams: 4 },
+  headlineSeeds: [0, 1, 2],
+  otherSeeds: [0],
+  workers: 2,
+};
+
+/** The preset contents by name. Treat as read-only; derive variants with `presetWith`. */
+export const PRESET_CONFIGS: Readonly<Record<PresetName, Preset>> = {
+  smoke: {
+    ...tiny,
+    name: "smoke",
+    people: 24,
+    model: { nLayer: 1, nHead: 2, dModel: 32, seqLen: 128, vocab: "compact" },
+    pretrain: { ...tiny.pretrain, exposures: 2, batchSize: 8 },
+    finetune: { ...tiny.finetune, epochs: 1, batchSize: 16 },
+    headlineSeeds: [0],
+    otherSeeds: [0],
+  },
+  tiny,
+  small: {
+    ...tiny,
+    name: "small",
+    people: 2000,
+    model: { nLayer: 4, nHead: 4, dModel: 256, seqLen: 256, vocab: "compact" },
+    pretrain: { ...tiny.pretrain, exposures: 200, lr: 2e-3 },
+    finetune: { ...tiny.finetune, epochs: 10 },
+  },
+  paper: {
+    name: "paper",
+    people: 100_000,
+    model: { nLayer: 12, nHead: 12, dModel: 768, seqLen: 512, vocab: "gpt2" },
+    pretrain: {
+      exposures: 540,
+      steps: 80_000,
+      batchSize: 96,
+      lr: 1e-3,
+      warmupFrac: 1000 / 80_000,
+      minLrRatio: 0.1,
+      weightDecay: 0.1,
+    },
+    finetune: {
+      method: "lora",
+      r: 16,
+      rEmbedding: 128,
+      lr: 3e-4,
+      weightDecay: 0.01,
+      batchSize: 48,
+      epochs: 0,
+    },
+    mixed: { QAr: 0.8 },
+    eval: { decoding: "beam", beams: 4 },
+    headlineSeeds: [0],
+    otherSeeds: [0],
+    workers: 1,
+  },
+};
+
+/**
+ * Returns a copy of the preset by name (default: the one `PLM_PRESET` selects); an unknown name
+ * throws listing the allowed ones.
+ */
+export function getPreset(name: string = currentPreset()): Preset {
+  return structuredClone(PRESET_CONFIGS[parsePreset(name)]);
+}
+
+/** Deep-merges overrides into a copy of a preset (nanoGPT-style config overrides). */
+export function presetWith(base: Preset, overrides: DeepPartial<Preset>): Preset {
+  return merge(structuredClone(base) as unknown as Record<string, unknown>, overrides) as Preset;
+}
+
+/** A recursive Partial. */
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+function merge(target: Record<string, unknown>, src: unknown): unknown {
+  if (src === null || typeof src !== "object" || Array.isArray(src)) return src;
+  for (const [k, v] of Object.entries(src as Record<string, unknown>)) {
+    if (v === undefined) continue;
+    if (!(k in target)) throw new Error(`unknown preset field "${k}"`);
+    const t = target[k];
+    target[k] = t !== null && typeof t === "object" && !Array.isArray(t)
+      ? merge(t as Record<string, unknown>, v)
+      : v;
+  }
+  return target;
+}

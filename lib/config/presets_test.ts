@@ -1,0 +1,32 @@
+import { assert, assertEquals, assertThrows } from "../util/assert.ts";
+import { getPreset, PRESET_CONFIGS, presetWith } from "./presets.ts";
+import { PRESETS } from "./preset.ts";
+
+Deno.test("every preset has contents, and they grow from smoke to paper", () => {
+  for (const name of PRESETS) assertEquals(getPreset(name).name, name);
+  const sizes = PRESETS.map((n) => PRESET_CONFIGS[n].people);
+  assertEquals([...sizes].sort((a, b) => a - b), sizes);
+});
+
+Deno.test("paper preset is the paper's setting (paper-spec §2)", () => {
+  const p = getPreset("paper");
+  assertEquals(p.people, 100_000);
+  assertEquals([p.model.nLayer, p.model.nHead, p.model.dModel, p.model.seqLen], [12, 12, 768, 512]);
+  assertEquals(p.model.vocab, "gpt2");
+  assertEquals([p.pretrain.steps, p.pretrain.batchSize, p.pretrain.lr], [80_000, 96, 1e-3]);
+  assertEquals(p.pretrain.weightDecay, 0.1);
+  assertEquals(Math.round(p.pretrain.warmupFrac * 80_000), 1000);
+  assertEquals([p.finetune.method, p.finetune.rEmbedding, p.finetune.batchSize], ["lora", 128, 48]);
+  assertEquals(p.mixed.QAr, 0.8);
+  assertEquals([p.eval.decoding, p.eval.beams], ["beam", 4]);
+});
+
+Deno.test("presetWith overrides deeply without touching the base; unknown fields throw", () => {
+  const base = getPreset("tiny");
+  const v = presetWith(base, { people: 250, pretrain: { batchSize: 16 } });
+  assertEquals([v.people, v.pretrain.batchSize, v.pretrain.lr], [250, 16, base.pretrain.lr]);
+  assertEquals(getPreset("tiny").people, PRESET_CONFIGS.tiny.people);
+  assertThrows(() => presetWith(base, { nope: 1 } as never), 'unknown preset field "nope"');
+  assertThrows(() => getPreset("huge"), "allowed values: smoke, tiny, small, paper");
+  assert(v !== base);
+});

@@ -1,0 +1,159 @@
+import * as tf from "@tensorflow/tfjs-core";
+import {
+  accuracyRows,
+  exactMatch,
+  qaAccuracy,
+  type QAEvalItem,
+  qaExactMatchTeacherForced,
+  qaFirstTokenAccuracy,
+  teacherForcedAccuracy,
+} from "./metrics.ts";
+import { greedyGenerate } from "./generate.ts";
+import { hashLM, markovLM, useCpu } from "./_test_utils.ts";
+import { Rng } from "../util/rng.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "../util/assert.ts";
+
+Deno.test("exactMatch: whole attribute, prefix of the generation, no partial credit", () => {
+  assert(exactMatch([5, 6, 7], [5, 6, 7]));
+  assert(exactMatch(Int32Array.of(5, 6, 7, 0, 9), [5, 6, 7]));
+  assert(!exactMatch([5, 6], [5, 6, 7]));
+  assert(!exactMatch([5, 6, 8], [5, 6, 7]));
+  assert(!exactMatch([4, 5, 6, 7], [5, 6, 7]));
+  assertThrows(() => exactMatch([1], []), "target is empty");
+});
+
+Deno.test("accuracyRows: per attribute in the paper's order, then the unweighted mean", () => {
+  const rows = accuracyRows([
+    { attribute: "univ", split: "P_test", correct: true },
+    { attribute: "b_date", split: "P_test", correct: false },
+    { attribute: "b_date", split: "P_test", correct: true },
+    { attribute: "b_date", split: "P_test", correct: true },
+    { attribute: "univ", split: "P_train", correct: false },
+  ], "m");
+  assertEquals(rows, [
+    { attribute: "b_date", split: "P_test", metric: "m", accuracy: 200 / 3, n: 3 },
+    { attribute: "univ", split: "P_test", metric: "m", accuracy: 100, n: 1 },
+    { attribute: "mean", split: "P_test", metric: "m", accuracy: (200 / 3 + 100) / 2, n: 4 },
+    { attribute: "univ", split: "P_train", metric: "m", accuracy: 0, n: 1 },
+    { attribute: "mean", split: "P_train", metric: "m", accuracy: 0, n: 1 },
+  ]);
+});
+
+Deno.test("teacherForcedAccuracy: first token vs whole attribute", async () => {
+  await useCpu();
+  // Deterministic chain 1 -> 2 -> 3 -> 4 -> 5; other tokens lead to 0.
+  const model = markovLM(8, {
+    1: { 2: 1 },
+    2: { 3: 1 },
+    3: { 4: 1 },
+    4: { 5: 1 },
+    6: { 0: 1 },
+    7: { 0: 1 },
+  });
+  const items = [
+    // b_date span [1, 4) = 2 3 4: all right. univ span [4, 6) = 5 7: first right, second wrong.
+    {
+      ids: [1, 2, 3, 4, 5, 7],
+      spans: [{ attribute: "b_date", start: 1, end: 4 }, { attribute: "univ", start: 4, end: 6 }],
+      split: "P_train",
+    },
+    // b_date span [1, 3) = 6 3: first wrong.
+    { ids: [1, 6, 3], spans: [{ attribute: "b_date", start: 1, end: 3 }], split: "P_train" },
+  ];
+  const first = await teacherForcedAccuracy(model, items, { mode: "first", batchSize: 1 });
+  const whole = await teacherForcedAccuracy(model, items, { mode: "whole", metric: "bioWhole" });
+  const acc = (rows: typeof first) =>
+    Object.fromEntries(rows.map((r) => [r.attribute, r.accuracy]));
+  assertEquals(acc(first), { b_date: 50, univ: 100, mean: 75 });
+  assertEquals(acc(whole), { b_date: 50, univ: 0, mean: 25 });
+  assertEquals(first[0].metric, "firstToken");
+  assertEquals(whole[0].metric, "bioWhole");
+  await assertRejects(
+    () =>
+      teacherForcedAccuracy(
+        model,
+        [{ ids: [1, 2], spans: [{ attribute: "x", start: 0, end: 1 }] }],
+        { mode: "first" },
+      ),
+    "1 <= start < end <= 2",
+  );
+});
+
+/** Random QA items for a model: half of the targets are its greedy answers, half perturbed ones. */
+async function itemsFor(model: ReturnType<typeof hashLM>, seed: number): Promise<QAEvalItem[]> {
+  const rng = new Rng(seed);
+  const V = model.config.vocabSize;
+  const attrs = ["b_date", "b_city", "univ", "major", "c_name", "c_city"];
+  const prompts = Array.from(
+    { length: 60 },
+    () => Int32Array.from({ length: 1 + rng.int(8) }, () => rng.int(V)),
+  );
+  const lens = prompts.map(() => 1 + rng.int(4));
+  const greedy = await greedyGenerate(model, prompts, { maxNewTokens: lens });
+  return prompts.map((prompt, i) => {
+    const target = Int32Array.from(greedy[i]);
+    // Perturb one token of 2/3 of the targets, mostly the last ones (partial matches).
+    if (i % 3 !== 0) {
+      const j = rng.int(2) ? target.length - 1 : rng.int(target.length);
+      target[j] = (target[j] + 1 + rng.int(V - 1)) % V;
+    }
+    return { prompt, target, attribute: attrs[i % 6], split: i % 2 ? "P_test" : "P_train" };
+  });
+}
+
+Deno.test("qaExactMatchTeacherForced equals greedy decoding + exact match", async () => {
+  await useCpu();
+  for (const seed of [1, 2, 3]) {
+    const model = hashLM(9, seed);
+    const items = await itemsFor(model, seed);
+    const fast = await qaExactMatchTeacherForced(model, items, { batchSize: 16 });
+    const slow = await qaAccuracy(model, items, { decoding: "greedy", batchSize: 7 });
+    assertEquals(fast, slow);
+    // Also with a longer generation than the target: the rest is ignored.
+    const longer = await qaAccuracy(model, items, { decoding: "greedy", maxNewTokens: 6 });
+    assertEquals(longer.map((r) => r.accuracy), fast.map((r) => r.accuracy));
+    const mean = fast.find((r) => r.attribute === "mean" && r.split === "P_test")!;
+    assert(mean.accuracy > 0 && mean.accuracy < 100, `mean ${mean.accuracy}`);
+  }
+});
+
+Deno.test("qaFirstTokenAccuracy counts only the first answer token", async () => {
+  await useCpu();
+  const model = hashLM(9, 4);
+  const items = await itemsFor(model, 4);
+  const first = await qaFirstTokenAccuracy(model, items);
+  const whole = await qaExactMatchTeacherForced(model, items);
+  assertEquals(first[0].metric, "qaFirstToken");
+  for (let i = 0; i < first.length; i++) assert(first[i].accuracy >= whole[i].accuracy);
+});
+
+Deno.test("qaAccuracy with beam search scores the beam's answer", async () => {
+  await useCpu();
+  // From 0 greedy says 1 3, the beam finds 2 7 (see generate_test.ts).
+  const model = markovLM(10, {
+    0: { 1: 0.6, 2: 0.4 },
+    1: { 3: 0.25, 4: 0.25, 5: 0.25, 6: 0.25 },
+    2: { 7: 0.9, 9: 0.1 },
+  });
+  const items: QAEvalItem[] = [
+    { prompt: [0], target: [2, 7], attribute: "major", split: "P_test" },
+    { prompt: [0], target: [1, 3], attribute: "univ", split: "P_test" },
+  ];
+  const beam = await qaAccuracy(model, items);
+  const greedy = await qaAccuracy(model, items, { decoding: "greedy" });
+  const acc = (rows: typeof beam) => rows.map((r) => [r.attribute, r.metric, r.accuracy]);
+  assertEquals(acc(beam), [["univ", "qaGenerationBeam4", 0], ["major", "qaGenerationBeam4", 100], [
+    "mean",
+    "qaGenerationBeam4",
+    50,
+  ]]);
+  assertEquals(acc(greedy), [["univ", "qaGenerationGreedy", 100], [
+    "major",
+    "qaGenerationGreedy",
+    0,
+  ], ["mean", "qaGenerationGreedy", 50]]);
+  const before = tf.memory().numTensors;
+  await qaAccuracy(model, items);
+  await qaExactMatchTeacherForced(model, items);
+  assertEquals(tf.memory().numTensors, before);
+});

@@ -1,0 +1,319 @@
+/**
+ * vega-lite spec builders for the paper's figure layouts: accuracy heatmaps with the paper's
+ * value beside ours, and learning curves (bars or lines) with the paper's numbers as reference
+ * lines.
+ * @module
+ */
+import type { VegaLiteSpec } from "./render.ts";
+
+/** vega-lite v5 schema: our specs use nothing newer, and Jupyter front ends render v5 bundles. */
+export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
+
+/** One heatmap cell: our number and, where the paper gives one, the paper's. */
+export interface HeatmapCell {
+  row: string;
+  column: string;
+  ours: number | null;
+  paper?: number | null;
+}
+
+/** Options for {@link heatmapSpec}. */
+export interface HeatmapOptions {
+  title?: string;
+  /** Row order top to bottom (default: first appearance). */
+  rowOrder?: string[];
+  /** Column order left to right (default: first appearance). */
+  columnOrder?: string[];
+  /** The row drawn as a baseline: grey, below the others (default "baseline"). */
+  baseline?: string;
+  /** Color scale domain (default: [0, 100], accuracies in percent). */
+  domain?: [number, number];
+  /** How numbers are written in the cells (default: one decimal). */
+  format?: (v: number) => string;
+  /** Width of one cell in pixels (default 78). */
+  cellWidth?: number;
+  /** Height of one cell in pixels (default 26). */
+  cellHeight?: number;
+  /** Axis titles. */
+  rowTitle?: string;
+  columnTitle?: string;
+  /** Legend title for the color scale (default "ours"). */
+  legendTitle?: string;
+}
+
+const fmt1 = (v: number) => v.toFixed(1);
+
+/** The text of one heatmap cell: "ours (paper)", "ours", "– (paper)" or "–". */
+export function cellLabel(
+  ours: number | null,
+  paper?: number | null,
+  format: (v: number) => string = fmt1,
+): string {
+  const o = ours === null || !Number.isFinite(ours) ? "–" : format(ours);
+  return paper === null || paper === undefined || !Number.isFinite(paper)
+    ? o
+    : `${o} (${format(paper)})`;
+}
+
+function firstAppearance(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+/** Appends the values `order` misses, in their order of appearance, so nothing is dropped. */
+function completeOrder(order: string[] | undefined, values: string[]): string[] {
+  const seen = firstAppearance(values);
+  if (!order) return seen;
+  return [...order, ...seen.filter((v) => !order.includes(v))];
+}
+
+/**
+ * A heatmap of our accuracies, each cell reading "ours (paper)" (the paper's value in brackets),
+ * in the layout of the paper's heatmap figures (rows and columns in the given order). A row named
+ * like `options.baseline` is drawn in grey at the bottom, outside the color scale.
+ */
+export function heatmapSpec(rows: HeatmapCell[], options: HeatmapOptions = {}): VegaLiteSpec {
+  const baseline = options.baseline ?? "baseline";
+  const format = options.format ?? fmt1;
+  const domain = options.domain ?? [0, 100];
+  const mid = (domain[0] + domain[1]) / 2;
+  let rowOrder = completeOrder(options.rowOrder, rows.map((r) => r.row));
+  if (!options.rowOrder?.includes(baseline) && rowOrder.includes(baseline)) {
+    rowOrder = [...rowOrder.filter((r) => r !== baseline), baseline];
+  }
+  const columnOrder = completeOrder(options.columnOrder, rows.map((r) => r.column));
+  const values = rows.map((r) => ({
+    row: r.row,
+    column: r.column,
+    ours: r.ours ?? null,
+    paper: r.paper ?? null,
+    label: cellLabel(r.ours, r.paper, format),
+    isBaseline: r.row === baseline,
+  }));
+  const x = {
+    field: "column",
+    type: "nominal",
+    sort: columnOrder,
+    title: options.columnTitle ?? null,
+    axis: { orient: "top", labelAngle: 0, domain: false, ticks: false },
+  };
+  const y = {
+    field: "row",
+    type: "nominal",
+    sort: rowOrder,
+    title: options.rowTitle ?? null,
+    axis: { domain: false, ticks: false },
+  };
+  const spec = {
+    $schema: VEGA_LITE_SCHEMA,
+    ...(options.title ? { title: options.title } : {}),
+    data: { values },
+    width: { step: options.cellWidth ?? 78 },
+    height: { step: options.cellHeight ?? 26 },
+    encoding: { x, y },
+    layer: [
+      {
+        // Baseline cells and missing numbers: neutral grey, not on the color scale.
+        transform: [{ filter: "datum.isBaseline || datum.ours === null" }],
+        mark: { type: "rect", color: "#e6e6e6", stroke: "white" },
+      },
+      {
+        transform: [{ filter: "!datum.isBaseline && datum.ours !== null" }],
+        mark: { type: "rect", stroke: "white" },
+        encoding: {
+          color: {
+            field: "ours",
+            type: "quantitative",
+            scale: { scheme: "blues", domain },
+            title: options.legendTitle ?? "ours",
+          },
+        },
+      },
+      {
+        mark: { type: "text", fontSize: 11 },
+        encoding: {
+          text: { field: "label", type: "nominal" },
+          color: {
+            condition: {
+              test: `!datum.isBaseline && datum.ours !== null && datum.ours > ${mid}`,
+              value: "white",
+            },
+            value: "black",
+          },
+        },
+      },
+    ],
+    config: { view: { stroke: null }, font: "DejaVu Sans" },
+  };
+  return spec as unknown as VegaLiteSpec;
+}
+
+/** One point of a curve: x is the step (or a category for bars), y the accuracy. */
+export interface CurvePoint {
+  x: number | string;
+  y: number | null;
+  /** The curve this point belongs to (color); one unnamed series when absent. */
+  series?: string;
+}
+
+/** A horizontal reference line, e.g. the paper's final accuracy. */
+export interface ReferenceLine {
+  y: number;
+  /** Text drawn at the line's right end (default "paper"). */
+  label?: string;
+  /** Color it like this series (default: black). */
+  series?: string;
+}
+
+/** Options for {@link lineSpec} and {@link barSpec}. */
+export interface CurveOptions {
+  title?: string;
+  /** Axis titles (default "step" and "accuracy (%)"). */
+  xTitle?: string;
+  yTitle?: string;
+  /** y scale domain (default: [0, 100]). */
+  yDomain?: [number, number];
+  /** Legend order of the series (default: first appearance). */
+  seriesOrder?: string[];
+  /** The paper's numbers, drawn as dashed lines. */
+  reference?: ReferenceLine[];
+  /** Plot size in pixels (default 420 x 260). */
+  width?: number;
+  height?: number;
+  /** Log-scale the x axis (line charts only). */
+  xLog?: boolean;
+}
+
+/** The parts line and bar charts share: data, the series color scale, the reference layers. */
+function curveParts(
+  points: CurvePoint[],
+  options: CurveOptions,
+): {
+  values: { x: number | string; y: number | null; series: string }[];
+  layers: unknown[];
+  color: Record<string, unknown>;
+  seriesOrder: string[];
+} {
+  const seriesOrder = completeOrder(
+    options.seriesOrder,
+    [
+      ...points.map((p) => p.series ?? "ours"),
+      ...(options.reference ?? []).flatMap((r) => r.series ? [r.series] : []),
+    ],
+  );
+  const values = points.map((p) => ({ x: p.x, y: p.y, series: p.series ?? "ours" }));
+  const color = {
+    field: "series",
+    type: "nominal",
+    sort: seriesOrder,
+    scale: { domain: seriesOrder },
+    title: null,
+  };
+  const refs = (options.reference ?? []).map((r) => ({
+    y: r.y,
+    label: r.label ?? "paper",
+    series: r.series ?? null,
+  }));
+  const layers: unknown[] = [];
+  const rule = { type: "rule", strokeDash: [6, 4], strokeWidth: 1.5 };
+  const y = { field: "y", type: "quantitative" };
+  const colored = refs.filter((r) => r.series !== null);
+  const plain = refs.filter((r) => r.series === null);
+  // A series' reference line takes that series' color (the scale is shared across layers);
+  // one without a series is black.
+  if (colored.length) {
+    layers.push({ data: { values: colored }, mark: rule, encoding: { y, color } });
+  }
+  if (plain.length) {
+    layers.push({ data: { values: plain }, mark: { ...rule, color: "black" }, encoding: { y } });
+  }
+  if (refs.length) {
+    layers.push({
+      data: { values: refs },
+      mark: { type: "text", align: "right", dy: -6, fontSize: 10, x: "width" },
+      encoding: { y, text: { field: "label", type: "nominal" } },
+    });
+  }
+  return { values, layers, color, seriesOrder };
+}
+
+/**
+ * Learning curves: accuracy (y) against step (x), one colored line per series, with the paper's
+ * numbers as dashed reference lines.
+ */
+export function lineSpec(points: CurvePoint[], options: CurveOptions = {}): VegaLiteSpec {
+  const { values, layers, color } = curveParts(points, options);
+  const numericX = points.every((p) => typeof p.x === "number");
+  const spec = {
+    $schema: VEGA_LITE_SCHEMA,
+    ...(options.title ? { title: options.title } : {}),
+    width: options.width ?? 420,
+    height: options.height ?? 260,
+    layer: [
+      {
+        data: { values },
+        transform: [{ filter: "datum.y !== null" }],
+        mark: { type: "line", point: true },
+        encoding: {
+          x: {
+            field: "x",
+            type: numericX ? "quantitative" : "ordinal",
+            title: options.xTitle ?? "step",
+            ...(numericX && options.xLog ? { scale: { type: "log" } } : {}),
+          },
+          y: {
+            field: "y",
+            type: "quantitative",
+            title: options.yTitle ?? "accuracy (%)",
+            scale: { domain: options.yDomain ?? [0, 100] },
+          },
+          color,
+        },
+      },
+      ...layers,
+    ],
+    config: { font: "DejaVu Sans" },
+  };
+  return spec as unknown as VegaLiteSpec;
+}
+
+/**
+ * Grouped bars: accuracy (y) per step or category (x), one bar per series, with the paper's
+ * numbers as dashed reference lines.
+ */
+export function barSpec(points: CurvePoint[], options: CurveOptions = {}): VegaLiteSpec {
+  const { values, layers, color, seriesOrder } = curveParts(points, options);
+  const xOrder = firstAppearance(points.map((p) => String(p.x)));
+  const spec = {
+    $schema: VEGA_LITE_SCHEMA,
+    ...(options.title ? { title: options.title } : {}),
+    width: options.width ?? 420,
+    height: options.height ?? 260,
+    layer: [
+      {
+        data: { values: values.map((v) => ({ ...v, x: String(v.x) })) },
+        transform: [{ filter: "datum.y !== null" }],
+        mark: { type: "bar" },
+        encoding: {
+          x: {
+            field: "x",
+            type: "nominal",
+            sort: xOrder,
+            title: options.xTitle ?? "step",
+            axis: { labelAngle: 0 },
+          },
+          xOffset: { field: "series", type: "nominal", sort: seriesOrder },
+          y: {
+            field: "y",
+            type: "quantitative",
+            title: options.yTitle ?? "accuracy (%)",
+            scale: { domain: options.yDomain ?? [0, 100] },
+          },
+          color,
+        },
+      },
+      ...layers,
+    ],
+    config: { font: "DejaVu Sans" },
+  };
+  return spec as unknown as VegaLiteSpec;
+}

@@ -1,0 +1,136 @@
+/**
+ * The results cache. A run is a plain JSON spec; its key is a hash of that spec plus the engine's
+ * code version, so rerunning a notebook reuses finished runs, an interrupted sweep continues where
+ * it stopped (checkpoints live in the run's folder), and changing any setting or any engine source
+ * file never reuses a stale result.
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const LIB = dirname(dirname(fileURLToPath(import.meta.url)));
+/** Repository root (parent of lib/). */
+export const ROOT: string = dirname(LIB);
+/** Where runs are cached (ignored by git). Override with PLM_RUNS_DIR. */
+export function runsDir(): string {
+  return Deno.env.get("PLM_RUNS_DIR") ?? join(ROOT, "data", "runs");
+}
+
+/** JSON with object keys sorted, so equal specs hash equally whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => {
+    if (v && typeof v === "object" && !Array.isArray(v)) {
+      return Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]));
+    }
+    return v;
+  });
+}
+
+/** Folders whose source decides a run's result; a change to any of them invalidates the cache. */
+export const ENGINE_FOLDERS = ["data", "tokenizer", "model", "train", "eval", "probe", "runs"];
+
+let codeVersionMemo: string | undefined;
+/** sha256 (16 hex) over the engine's source files (tests excluded), in sorted path order. */
+export function codeVersion(): string {
+  if (codeVersionMemo) return codeVersionMemo;
+  const h = createHash("sha256");
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    let entries: Deno.DirEntry[];
+    try {
+      entries = [...Deno.readDirSync(dir)];
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      if (e.isDirectory) walk(p);
+      else if (e.name.endsWith(".ts") && !e.name.endsWith("_test.ts")) files.push(p);
+    }
+  };
+  for (const f of ENGINE_FOLDERS) walk(join(LIB, f));
+  files.sort();
+  for (const f of files) {
+    h.update(relative(LIB, f));
+    h.update("\0");
+    h.update(Deno.readFileSync(f));
+    h.update("\0");
+  }
+  codeVersionMemo = h.digest("hex").slice(0, 16);
+  return codeVersionMemo;
+}
+
+/** The cache key of a spec: sha256 (16 hex) of its canonical JSON and the code version. */
+export function runKey(spec: unknown, opts: { code?: string } = {}): string {
+  const h = createHash("sha256");
+  h.update(canonicalJson(spec));
+  h.update("\0");
+  h.update(opts.code ?? codeVersion());
+  return h.digest("hex").slice(0, 16);
+}
+
+/** Writes a file atomically: temp file in the same folder, then rename. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${Deno.pid}.${Date.now()}.tmp`;
+  const f = await Deno.open(tmp, { write: true, create: true, truncate: true });
+  try {
+    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    let off = 0;
+    while (off < bytes.length) off += await f.write(bytes.subarray(off));
+    await f.sync();
+  } finally {
+    f.close();
+  }
+  await Deno.rename(tmp, path);
+}
+
+/** Writes JSON atomically (pretty-printed, trailing newline). */
+export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  return writeFileAtomic(path, JSON.stringify(value, null, 2) + "\n");
+}
+
+/** Reads JSON, or undefined when the file does not exist. */
+export async function readJsonIfExists<T>(path: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await Deno.readTextFile(path)) as T;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw new Error(`cannot read ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** A cached run's folder: spec.json, result.json (when finished) and any checkpoints. */
+export interface RunDir {
+  key: string;
+  dir: string;
+  resultPath: string;
+}
+
+/** The folder of a spec (kind = "pretrain", "finetune", ...). */
+export function runDir(kind: string, spec: unknown): RunDir {
+  const key = runKey(spec);
+  const dir = join(runsDir(), kind, key);
+  return { key, dir, resultPath: join(dir, "result.json") };
+}
+
+/**
+ * Returns the cached result of a spec, computing it with `compute(dir)` when absent. `compute`
+ * may leave checkpoints in `dir` so that a killed run resumes there; the result is written last,
+ * atomically, so its presence means "finished".
+ */
+export async function cached<R>(
+  kind: string,
+  spec: unknown,
+  compute: (dir: RunDir) => Promise<R>,
+): Promise<R & { cacheKey: string; cached: boolean }> {
+  const rd = runDir(kind, spec);
+  const hit = await readJsonIfExists<R>(rd.resultPath);
+  if (hit !== undefined) return { ...hit, cacheKey: rd.key, cached: true };
+  await Deno.mkdir(rd.dir, { recursive: true });
+  await writeJsonAtomic(join(rd.dir, "spec.json"), { kind, code: codeVersion(), spec });
+  const result = await compute(rd);
+  await writeJsonAtomic(rd.resultPath, result);
+  return { ...result, cacheKey: rd.key, cached: false };
+}

@@ -1,0 +1,390 @@
+/**
+ * The paper's experiments as cached runs: BIO pretraining (with memorization measured), QA
+ * finetuning on P_train with evaluation on P_test (full or LoRA), each keyed by everything that
+ * determines it (lib/runs/cache.ts). One code path for every preset.
+ *
+ * Seeds: one seed `s` fixes the people, their split, the templates, the model init and the data
+ * order. Every bioS configuration with the same seed is about the same people (paper: one
+ * population, 16 data formats).
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { join } from "node:path";
+import { type DeepPartial, getPreset, type Preset, presetWith } from "../config/presets.ts";
+import type { PresetName } from "../config/preset.ts";
+import { generateDataset } from "../data/dataset.ts";
+import type { Dataset } from "../data/dataset.ts";
+import type { BioEntry, QAPair } from "../data/types.ts";
+import { initBackend } from "../model/backend.ts";
+import { createGPT, type GPT, gptConfig } from "../model/gpt.ts";
+import { createLoRA } from "../model/lora.ts";
+import { countParams } from "../model/params.ts";
+import { bioDocs, qaDocs, tokenizeBio, tokenizeQA } from "../tokenizer/docs.ts";
+import { PackedBatches } from "../train/packing.ts";
+import { latestCheckpoint, loadCheckpoint } from "../train/checkpoint.ts";
+import { type StepInfo, trainSteps } from "../train/loop.ts";
+import {
+  type AccuracyRow,
+  qaAccuracy,
+  type QAEvalItem,
+  qaSpanItems,
+  type SpanEvalItem,
+  teacherForcedAccuracy,
+} from "../eval/metrics.ts";
+import { cached } from "./cache.ts";
+
+/** What a caller asks for: a preset (plus overrides), a bioS configuration and a seed. */
+export interface RunRequest {
+  preset: PresetName;
+  /** bioS configuration, e.g. "single" or "multi5+permute". */
+  config: string;
+  seed: number;
+  overrides?: DeepPartial<Preset>;
+}
+
+/** The resolved preset of a request. */
+export function resolvePreset(req: RunRequest): Preset {
+  const p = getPreset(req.preset);
+  return req.overrides ? presetWith(p, req.overrides) : p;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data and documents
+
+const datasets = new Map<string, Dataset>();
+/** The dataset of a (config, N, seed), memoized in-process (generation takes well under a second at tiny). */
+export function datasetFor(config: string, people: number, seed: number): Dataset {
+  const key = `${config}|${people}|${seed}`;
+  let ds = datasets.get(key);
+  if (!ds) {
+    ds = generateDataset({ config, people, seed });
+    datasets.set(key, ds);
+  }
+  return ds;
+}
+
+/** The pretraining packer of a dataset: every window starts with EOS (prompts do too). */
+function bioPacker(ds: Dataset, p: Preset, seed: number): PackedBatches {
+  return new PackedBatches(bioDocs(ds.bios, ds.vocab), {
+    seqLen: p.model.seqLen,
+    batchSize: p.pretrain.batchSize,
+    eos: ds.vocab.eos,
+    seed,
+    leadingEos: true,
+  });
+}
+
+/**
+ * Pretraining steps of a preset. As in the paper, the step count is the same for every bioS
+ * configuration (so a person is seen equally often whatever the augmentation): it is the number
+ * of steps that gives `exposures` passes over the bioS *single* data of the same people.
+ */
+export function pretrainSteps(p: Preset, seed: number): number {
+  if (p.pretrain.steps) return p.pretrain.steps;
+  return bioPacker(datasetFor("single", p.people, seed), p, seed).stepsForExposures(
+    p.pretrain.exposures,
+  );
+}
+
+/** Prepends EOS to a token sequence (every document is preceded by EOS during training). */
+function withEos(ids: ArrayLike<number>, eos: number): Int32Array {
+  const out = new Int32Array(ids.length + 1);
+  out[0] = eos;
+  out.set(Array.from(ids), 1);
+  return out;
+}
+
+/** BIO evaluation items: each person's first entry with its six value spans. */
+export function bioEvalItems(ds: Dataset, opts: { entry?: number } = {}): SpanEvalItem[] {
+  const split = new Map(ds.people.map((q) => [q.id, q.split]));
+  const entry = opts.entry ?? 0;
+  return ds.bios.filter((b: BioEntry) => b.entryIndex === entry).map((b) => {
+    const t = tokenizeBio(b, ds.vocab);
+    return {
+      ids: withEos(t.ids, ds.vocab.eos),
+      spans: t.valueTokens.map((v) => ({ attribute: v.attribute, start: v.start + 1, end: v.end + 1 })),
+      split: split.get(b.personId),
+    };
+  });
+}
+
+/** QA evaluation items (prompt starts with EOS, target = " value."). */
+export function qaEvalItems(ds: Dataset, opts: { split?: "P_train" | "P_test" } = {}): QAEvalItem[] {
+  return ds.qa.filter((q: QAPair) => !opts.split || q.split === opts.split).map((q) => {
+    const t = tokenizeQA(q, ds.vocab);
+    return {
+      prompt: withEos(t.prompt, ds.vocab.eos),
+      target: t.target,
+      attribute: q.attribute,
+      split: q.split,
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Models
+
+/** Builds the model of a preset for a dataset's vocabulary. */
+export function buildModel(p: Preset, ds: Dataset, seed: number): GPT {
+  if (p.model.vocab !== "compact") {
+    throw new Error(`model.vocab "${p.model.vocab}" is not supported yet; allowed: "compact"`);
+  }
+  return createGPT(
+    gptConfig("tiny", {
+      vocabSize: ds.vocab.size,
+      seqLen: p.model.seqLen,
+      nLayer: p.model.nLayer,
+      nHead: p.model.nHead,
+      dModel: p.model.dModel,
+    }),
+    { seed },
+  );
+}
+
+/** Loads the final weights of a pretraining run into `model`. */
+async function loadPretrained(model: GPT, dir: string): Promise<void> {
+  const path = await latestCheckpoint(join(dir, "ckpt"));
+  if (!path) throw new Error(`pretraining run ${dir} has no checkpoint`);
+  const ck = await loadCheckpoint(path);
+  tf.tidy(() => {
+    for (const [name, v] of Object.entries(model.params)) {
+      const t = ck.tensors[`param/${name}`];
+      if (!t) throw new Error(`checkpoint ${path} lacks parameter "${name}"`);
+      v.assign(tf.tensor(t.data, v.shape));
+    }
+  });
+}
+
+function summarizeHistory(h: StepInfo[], points = 100) {
+  const every = Math.max(1, Math.floor(h.length / points));
+  const tail = h.slice(-Math.min(50, h.length));
+  // Skip the first steps (compilation, warm caches) when measuring speed.
+  const timed = h.slice(Math.min(5, h.length - 1));
+  const ms = timed.reduce((a, s) => a + s.ms, 0);
+  const tokens = timed.reduce((a, s) => a + s.tokens, 0);
+  const target = timed.reduce((a, s) => a + s.targetTokens, 0);
+  return {
+    steps: h.length,
+    finalLoss: tail.reduce((a, s) => a + s.loss, 0) / Math.max(1, tail.length),
+    tokensPerSec: tokens / (ms / 1000),
+    targetTokensPerSec: target / (ms / 1000),
+    curve: h.filter((_, i) => i % every === 0 || i === h.length - 1).map((s) => ({
+      step: s.step,
+      loss: +s.loss.toFixed(5),
+      lr: s.lr,
+    })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// BIO pretraining
+
+/** The cache spec of a pretraining run (everything that determines it). */
+export function pretrainSpec(req: RunRequest) {
+  const p = resolvePreset(req);
+  return {
+    people: p.people,
+    config: req.config,
+    seed: req.seed,
+    model: p.model,
+    pretrain: { ...p.pretrain, steps: pretrainSteps(p, req.seed) },
+    packing: { leadingEos: true },
+  };
+}
+
+/** Result of a pretraining run. */
+export interface PretrainResult {
+  spec: ReturnType<typeof pretrainSpec>;
+  params: number;
+  vocabSize: number;
+  backend: string;
+  wallSeconds: number;
+  training: ReturnType<typeof summarizeHistory>;
+  /** BIO first-token and whole-attribute accuracy on the first entry of every person. */
+  memorization: AccuracyRow[];
+  /** Where the weights are. */
+  dir: string;
+}
+
+/** Options of the run functions. */
+export interface RunOptions {
+  /** Progress output (default: a progress line). */
+  progress?: boolean;
+  /** Stop early (the run resumes from its checkpoint next time). */
+  signal?: AbortSignal;
+}
+
+/** BIO pretraining of one (preset, config, seed), cached; resumes from its checkpoints. */
+export async function pretrain(
+  req: RunRequest,
+  opts: RunOptions = {},
+): Promise<PretrainResult & { cacheKey: string; cached: boolean }> {
+  const spec = pretrainSpec(req);
+  return await cached("pretrain", spec, async (rd) => {
+    const info = await initBackend({ quiet: true });
+    const p = resolvePreset(req);
+    const ds = datasetFor(req.config, p.people, req.seed);
+    const model = buildModel(p, ds, req.seed);
+    const source = bioPacker(ds, p, req.seed);
+    const t0 = performance.now();
+    const steps = spec.pretrain.steps;
+    try {
+      const res = await trainSteps(model, source, {
+        steps,
+        lr: {
+          peak: p.pretrain.lr,
+          warmup: Math.max(1, Math.round(p.pretrain.warmupFrac * steps)),
+          minRatio: p.pretrain.minLrRatio,
+        },
+        weightDecay: p.pretrain.weightDecay,
+        checkpoint: { dir: join(rd.dir, "ckpt"), every: Math.max(50, Math.ceil(steps / 10)), keep: 1 },
+        signal: opts.signal,
+        progress: opts.progress === false ? false : { label: `pretrain ${req.config} s${req.seed}` },
+      });
+      if (res.aborted) throw new Error("pretraining aborted; it resumes from its checkpoint");
+      const items = bioEvalItems(ds);
+      const memorization = [
+        ...await teacherForcedAccuracy(model, items, { mode: "first", metric: "bioFirstToken" }),
+        ...await teacherForcedAccuracy(model, items, { mode: "whole", metric: "bioWholeAttribute" }),
+      ];
+      return {
+        spec,
+        params: countParams(model.config),
+        vocabSize: ds.vocab.size,
+        backend: info.name,
+        wallSeconds: (performance.now() - t0) / 1000,
+        training: summarizeHistory(res.history),
+        memorization,
+        dir: rd.dir,
+      };
+    } finally {
+      model.dispose();
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// QA finetuning
+
+/** A finetuning request: a pretraining request plus finetune overrides (e.g. a LoRA grid cell). */
+export interface FinetuneRequest extends RunRequest {
+  finetune?: Partial<Preset["finetune"]> & { rEmbedding?: number | "all"; r?: number };
+}
+
+/** The cache spec of a finetuning run. */
+export function finetuneSpec(req: FinetuneRequest) {
+  const p = resolvePreset(req);
+  return {
+    pretrain: pretrainSpec(req),
+    finetune: { ...p.finetune, ...req.finetune },
+    eval: p.eval,
+  };
+}
+
+/** Result of a QA finetuning run. */
+export interface FinetuneResult {
+  spec: ReturnType<typeof finetuneSpec>;
+  trainableParams: number;
+  wallSeconds: number;
+  training: ReturnType<typeof summarizeHistory>;
+  /** QA accuracy (%) on P_train and P_test: generation exact match and first-token. */
+  qa: AccuracyRow[];
+  /** P_test mean generation accuracy after each evaluation point during finetuning. */
+  curve: { step: number; epoch: number; inDist: number; outDist: number }[];
+  pretrainKey: string;
+}
+
+/**
+ * QA finetuning on P_train of a pretrained model (cached; pretrains first when needed), then
+ * evaluation on P_train (in-distribution) and P_test (out-of-distribution).
+ */
+export async function qaFinetune(
+  req: FinetuneRequest,
+  opts: RunOptions = {},
+): Promise<FinetuneResult & { cacheKey: string; cached: boolean }> {
+  const pre = await pretrain(req, opts);
+  const spec = finetuneSpec(req);
+  return await cached("finetune", spec, async () => {
+    await initBackend({ quiet: true });
+    const p = resolvePreset(req);
+    const ft = spec.finetune;
+    const ds = datasetFor(req.config, p.people, req.seed);
+    const model = buildModel(p, ds, req.seed);
+    await loadPretrained(model, pre.dir);
+    const lora = ft.method === "lora"
+      ? createLoRA(model, { r: ft.r, rEmbedding: ft.rEmbedding, seed: req.seed })
+      : undefined;
+    const docs = qaDocs(ds.qa.filter((q) => q.split === "P_train"), ds.vocab);
+    const longest = docs.reduce((m, d) => Math.max(m, d.ids.length), 0);
+    // One QA pair per row (rows just long enough): batchSize counts QA pairs, as in the paper.
+    const source = new PackedBatches(docs, {
+      seqLen: longest + 1,
+      batchSize: ft.batchSize,
+      eos: ds.vocab.eos,
+      seed: req.seed + 1,
+      leadingEos: true,
+    });
+    const steps = source.stepsForEpochs(ft.epochs);
+    const testItems = qaEvalItems(ds, { split: "P_test" });
+    const trainItems = qaEvalItems(ds, { split: "P_train" });
+    const meanOf = (rows: AccuracyRow[]) => rows.find((r) => r.attribute === "mean")?.accuracy ?? 0;
+    const evalPoints = 5;
+    const t0 = performance.now();
+    try {
+      const res = await trainSteps(model, source, {
+        steps,
+        lr: { peak: ft.lr, warmup: 0, minRatio: 0.1 },
+        weightDecay: ft.weightDecay,
+        trainable: lora ? lora.variables : undefined,
+        forward: lora?.forward,
+        evalEvery: Math.max(1, Math.floor(steps / evalPoints)),
+        onEval: async () => {
+          const f = lora?.forward;
+          const [i, o] = await Promise.all([
+            teacherForcedAccuracy(wrap(model, f), qaSpanItems(trainItems), { mode: "whole" }),
+            teacherForcedAccuracy(wrap(model, f), qaSpanItems(testItems), { mode: "whole" }),
+          ]);
+          return { inDist: meanOf(i), outDist: meanOf(o) };
+        },
+        signal: opts.signal,
+        progress: opts.progress === false ? false : { label: `finetune ${req.config} s${req.seed}` },
+      });
+      if (res.aborted) throw new Error("finetuning aborted");
+      const m = wrap(model, lora?.forward);
+      const items = [...trainItems, ...testItems];
+      const qa = [
+        ...(p.eval.decoding === "beam"
+          ? await qaAccuracy(m, items, { decoding: "beam", beams: p.eval.beams })
+          : await teacherForcedAccuracy(m, qaSpanItems(items), { mode: "whole", metric: "qaGenerationGreedy" })),
+        ...await teacherForcedAccuracy(m, qaSpanItems(items), { mode: "first", metric: "qaFirstToken" }),
+      ];
+      const stepsPerEpoch = steps / ft.epochs;
+      return {
+        spec,
+        trainableParams: lora ? lora.numParams() : countParams(model.config),
+        wallSeconds: (performance.now() - t0) / 1000,
+        training: summarizeHistory(res.history),
+        qa,
+        curve: res.evals.map((e) => ({
+          step: e.step,
+          epoch: +(e.step / stepsPerEpoch).toFixed(2),
+          ...(e.value as { inDist: number; outDist: number }),
+        })),
+        pretrainKey: pre.cacheKey,
+      };
+    } finally {
+      lora?.dispose();
+      model.dispose();
+    }
+  });
+}
+
+/** The model seen through forward options (LoRA adapters), as a CausalLM for evaluation. */
+function wrap(model: GPT, forward: Parameters<GPT["logits"]>[1] | undefined) {
+  if (!forward) return model;
+  return {
+    config: model.config,
+    logits: (ids: tf.Tensor2D) => model.logits(ids, forward),
+    hidden: (ids: tf.Tensor2D) => model.hidden(ids, forward),
+  };
+}
