@@ -1,0 +1,12 @@
+/**
+ * bioS data: people, biographies with the paper's augmentations, QA pairs, datasets on disk.
+ * @module
+ */
+export * from "./types.ts";
+export * from "./pools.ts";
+export * from "./templates.ts";
+export * from "./people.ts";
+export * from "./bios.ts";
+export * from "./qa.ts";
+export * from "./dataset.ts";
+export * from "./io.ts";
