@@ -1,0 +1,182 @@
+/**
+ * Training-throughput benchmark: `deno task bench [--configs tiny,small,gpt2-124m] [--steps N]
+ * [--warmup N] [--batch B] [--seq T] [--gpt2-batch B] [--procs P] [--no-torch] [--no-profile]`.
+ *
+ * Prints one JSON line per model config (see `BenchResult` in bench_lib.ts), then, if
+ * /usr/bin/python3 has torch, the same step in PyTorch (bench/torch_ref.py) at 1 and 2 threads,
+ * and the ratio ours / PyTorch from the same run. Backend and threads come from `PLM_BACKEND` /
+ * `PLM_THREADS` (see lib/model/backend.ts). `--procs 2` runs two single-thread processes side by
+ * side (as sweeps do) and reports their summed tokens/s.
+ *
+ * GPT2-124M runs with batch 8 by default, and on the WASM backend it does not fit at all: the
+ * weights, AdamW moments and gradients are 2 GB and the step's activations (the [B*T, 50257]
+ * logits and their gradient) push past the 4 GB a wasm32 heap can address; XNNPACK then aborts
+ * with out-of-memory (status 6) and the benchmark reports that as an error line.
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { initBackend } from "../lib/model/backend.ts";
+import { gptConfig, type GPTPreset } from "../lib/model/gpt.ts";
+import { type BenchResult, benchTraining } from "./bench_lib.ts";
+
+const { values: args } = parseArgs({
+  args: Deno.args,
+  options: {
+    configs: { type: "string", default: "tiny,small,gpt2-124m" },
+    steps: { type: "string", default: "10" },
+    warmup: { type: "string", default: "3" },
+    batch: { type: "string", default: "32" },
+    seq: { type: "string", default: "128" },
+    "gpt2-batch": { type: "string", default: "8" },
+    procs: { type: "string", default: "1" },
+    "no-torch": { type: "boolean", default: false },
+    "no-profile": { type: "boolean", default: false },
+    child: { type: "boolean", default: false },
+  },
+});
+
+const int = (name: string, v: string | undefined): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new Error(`--${name} must be an integer >= 0, got "${v}"`);
+  }
+  return n;
+};
+
+const configs = args.configs!.split(",") as GPTPreset[];
+const procs = int("procs", args.procs);
+
+async function runOurs(): Promise<BenchResult[]> {
+  await initBackend({ quiet: args.child });
+  const out: BenchResult[] = [];
+  for (const name of configs) {
+    const big = name === "gpt2-124m";
+    let r: BenchResult;
+    try {
+      r = await benchTraining(name, gptConfig(name), {
+        batch: big ? int("gpt2-batch", args["gpt2-batch"]) : int("batch", args.batch),
+        seq: int("seq", args.seq),
+        // GPT2-124M takes tens of seconds per step on a laptop CPU: one warm-up, one timed step.
+        warmup: big ? 1 : int("warmup", args.warmup),
+        steps: big ? 1 : int("steps", args.steps),
+        profile: !args["no-profile"] && !big && !args.child,
+      });
+    } catch (e) {
+      // GPT2-124M exhausts the 4 GB wasm32 heap (weights + AdamW moments + grads are 2 GB);
+      // an emscripten abort leaves the backend unusable, so stop here.
+      console.log(JSON.stringify({ config: name, error: (e as Error).message.split("\n")[0] }));
+      break;
+    }
+    console.log(JSON.stringify(r));
+    out.push(r);
+  }
+  return out;
+}
+
+/** Runs `procs` copies of this benchmark at once, single-threaded, and sums their tokens/s. */
+async function runParallel(): Promise<void> {
+  const self = new URL(import.meta.url).pathname;
+  const childArgs = ["run", "-A", self, "--child", "--no-torch", "--configs", configs.join(",")];
+  for (const k of ["steps", "warmup", "batch", "seq"] as const) childArgs.push(`--${k}`, args[k]!);
+  const env = { PLM_THREADS: "1" };
+  const outs = await Promise.all(
+    Array.from(
+      { length: procs },
+      () => new Deno.Command(Deno.execPath(), { args: childArgs, env, stderr: "inherit" }).output(),
+    ),
+  );
+  const lines = outs.map((o) => new TextDecoder().decode(o.stdout).trim().split("\n"));
+  for (let c = 0; c < configs.length; c++) {
+    const rs = lines.map((l) => JSON.parse(l[c]) as BenchResult);
+    console.log(JSON.stringify({
+      config: configs[c],
+      mode: `${procs} processes x 1 thread`,
+      tokensPerSec: rs.reduce((s, r) => s + r.tokensPerSec, 0),
+      perProcess: rs.map((r) => r.tokensPerSec),
+    }));
+  }
+}
+
+/** Finds OpenBLAS for Debian's torch (whose libblas.so.3 defaults to the slow reference BLAS). */
+function openBlasDir(): string | undefined {
+  const candidates = [
+    Deno.env.get("PLM_OPENBLAS_DIR"),
+    "/usr/lib/x86_64-linux-gnu/openblas-pthread",
+    "/tmp/obl/root/usr/lib/x86_64-linux-gnu/openblas-pthread",
+  ];
+  for (const dir of candidates) {
+    if (!dir) continue;
+    try {
+      Deno.statSync(`${dir}/libblas.so.3`);
+      return dir;
+    } catch { /* not there */ }
+  }
+  return undefined;
+}
+
+async function runTorch(ours: BenchResult[]): Promise<void> {
+  const py = "/usr/bin/python3";
+  const probe = await new Deno.Command(py, { args: ["-c", "import torch"], stderr: "null" })
+    .output().catch(() => undefined);
+  if (!probe?.success) {
+    console.log(JSON.stringify({
+      note: "PyTorch reference skipped: /usr/bin/python3 cannot import torch " +
+        "(apt-get install -y --no-install-recommends python3-torch)",
+    }));
+    return;
+  }
+  const blas = openBlasDir();
+  const torchConfigs = configs.filter((c) => c !== "gpt2-124m");
+  for (const threads of [1, 2]) {
+    const env: Record<string, string> = {
+      OMP_NUM_THREADS: String(threads),
+      OPENBLAS_NUM_THREADS: String(threads),
+    };
+    if (blas) env.LD_LIBRARY_PATH = blas;
+    const script = new URL("./torch_ref.py", import.meta.url).pathname;
+    const out = await new Deno.Command(py, {
+      args: [
+        script,
+        "--configs",
+        torchConfigs.join(","),
+        "--threads",
+        String(threads),
+        "--batch",
+        args.batch!,
+        "--seq",
+        args.seq!,
+        "--steps",
+        args.steps!,
+        "--warmup",
+        args.warmup!,
+      ],
+      env,
+      stderr: "inherit",
+    }).output();
+    for (const line of new TextDecoder().decode(out.stdout).trim().split("\n")) {
+      if (!line) continue;
+      const t = JSON.parse(line);
+      if (!blas) {
+        t.blasNote = "reference BLAS (slow): set PLM_OPENBLAS_DIR or install libopenblas0-pthread";
+      }
+      console.log(JSON.stringify(t));
+      const mine = ours.find((r) => r.config === t.config);
+      if (mine) {
+        console.log(JSON.stringify({
+          config: t.config,
+          ratio: `ours (${mine.backend}, ${mine.threads} thread) / PyTorch (${threads} thread)`,
+          value: Math.round((mine.tokensPerSec / t.tokensPerSec) * 100) / 100,
+        }));
+      }
+    }
+  }
+}
+
+if (procs > 1) {
+  await runParallel();
+} else {
+  const ours = await runOurs();
+  if (!args["no-torch"] && !args.child) await runTorch(ours);
+}
+// WASM pthread workers (PLM_THREADS > 1) keep the process alive otherwise.
+Deno.exit(0);
