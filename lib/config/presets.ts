@@ -42,8 +42,11 @@ export interface FinetuneSpec {
   /** "full" or LoRA (rank r on query/value, rank rEmbedding on the token embedding). */
   method: "full" | "lora";
   r: number;
-  rEmbedding: number;
+  /** Embedding update rank r' (0 = frozen, "all" = the embedding fully trainable). */
+  rEmbedding: number | "all";
   lr: number;
+  /** Learning rate of LoRA finetuning (paper: 3e-4; full finetuning is best of a grid). */
+  loraLr: number;
   weightDecay: number;
   batchSize: number;
   epochs: number;
@@ -98,6 +101,7 @@ const tiny: Preset = {
     r: 8,
     rEmbedding: 128,
     lr: 5e-4,
+    loraLr: 2e-3,
     weightDecay: 0.01,
     batchSize: 64,
     epochs: 10,
@@ -148,6 +152,7 @@ export const PRESET_CONFIGS: Readonly<Record<PresetName, Preset>> = {
       r: 16,
       rEmbedding: 128,
       lr: 3e-4,
+      loraLr: 3e-4,
       weightDecay: 0.01,
       batchSize: 48,
       epochs: 0,

@@ -268,7 +268,7 @@ export async function pretrain(
 
 /** A finetuning request: a pretraining request plus finetune overrides (e.g. a LoRA grid cell). */
 export interface FinetuneRequest extends RunRequest {
-  finetune?: Partial<Preset["finetune"]> & { rEmbedding?: number | "all"; r?: number };
+  finetune?: Partial<Preset["finetune"]>;
 }
 
 /** The cache spec of a finetuning run. */
@@ -333,7 +333,8 @@ export async function qaFinetune(
     try {
       const res = await trainSteps(model, source, {
         steps,
-        lr: { peak: ft.lr, warmup: 0, minRatio: 0.1 },
+        // Paper: no warmup, cosine decay to 10% of the initial lr.
+        lr: { peak: ft.method === "lora" ? ft.loraLr : ft.lr, warmup: 0, minRatio: 0.1 },
         weightDecay: ft.weightDecay,
         trainable: lora ? lora.variables : undefined,
         forward: lora?.forward,

@@ -1,0 +1,93 @@
+/**
+ * Shared plumbing of the findings: run the cached experiments a figure needs (missing ones in
+ * parallel worker processes), then read every result from the cache.
+ * @module
+ */
+import { runDir } from "../runs/cache.ts";
+import { finetuneSpec, type FinetuneRequest, pretrainSpec, qaFinetune } from "../runs/experiments.ts";
+import { runJobs } from "../runs/parallel.ts";
+import type { WorkerRequest } from "../cli/run.ts";
+import { ATTRIBUTES } from "../data/types.ts";
+import type { Dataset } from "../data/dataset.ts";
+
+/** Options shared by the findings. */
+export interface FindingRunOptions {
+  /** Worker processes for missing runs (default: the preset's); 1 runs in this process. */
+  workers?: number;
+  /** Log lines of the workers (default console.log). */
+  log?: (line: string) => void;
+}
+
+/** A short label of a request for logs. */
+export function requestLabel(r: FinetuneRequest): string {
+  const ft = r.finetune
+    ? " " + Object.entries(r.finetune).map(([k, v]) => `${k}=${v}`).join(",")
+    : "";
+  return `${r.config} s${r.seed}${ft}`;
+}
+
+/** True when the finetune result of a request is already cached. */
+export async function isCached(req: FinetuneRequest): Promise<boolean> {
+  try {
+    await Deno.stat(runDir("finetune", finetuneSpec(req)).resultPath);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes sure every request's QA-finetune result exists. Missing runs go to worker processes
+ * (`workers` > 1), grouped so that requests sharing a pretrained model run in one process one after
+ * the other (the second reuses the first's pretraining from the cache). Then returns all results.
+ */
+export async function ensureQA(reqs: FinetuneRequest[], opts: FindingRunOptions & { defaultWorkers: number }) {
+  const missing: FinetuneRequest[] = [];
+  for (const r of reqs) if (!(await isCached(r))) missing.push(r);
+  const workers = opts.workers ?? opts.defaultWorkers;
+  if (missing.length && workers > 1) {
+    // Requests of one pretrained model go to one worker, in order.
+    const groups = new Map<string, FinetuneRequest[]>();
+    for (const r of missing) {
+      const k = JSON.stringify(pretrainSpec(r));
+      groups.set(k, [...(groups.get(k) ?? []), r]);
+    }
+    await runJobs(
+      [...groups.values()].map((g) => ({
+        label: requestLabel(g[0]) + (g.length > 1 ? ` (+${g.length - 1})` : ""),
+        request: g.map((r): WorkerRequest => ({ ...r, kind: "qa" })),
+      })),
+      { workers, log: opts.log },
+    );
+  }
+  const out = [];
+  for (const r of reqs) out.push({ request: r, result: await qaFinetune(r) });
+  return out;
+}
+
+/**
+ * Majority-guess accuracy (%) per attribute on P_test: always answer the most common value among
+ * P_train people (the paper's "baseline" row).
+ */
+export function majorityBaseline(ds: Dataset): Record<string, number> {
+  const out: Record<string, number> = {};
+  const train = ds.people.filter((p) => p.split === "P_train" && p.population === "minority");
+  const test = ds.people.filter((p) => p.split === "P_test" && p.population === "minority");
+  for (const a of ATTRIBUTES) {
+    const counts = new Map<string, number>();
+    for (const p of train) counts.set(p.values[a], (counts.get(p.values[a]) ?? 0) + 1);
+    let best = "", bestN = -1;
+    for (const [v, n] of counts) if (n > bestN || (n === bestN && v < best)) [best, bestN] = [v, n];
+    out[a] = 100 * test.filter((p) => p.values[a] === best).length / Math.max(1, test.length);
+  }
+  out.mean = ATTRIBUTES.reduce((s, a) => s + out[a], 0) / ATTRIBUTES.length;
+  return out;
+}
+
+/** Mean and sample standard deviation. */
+export function meanStd(xs: number[]): { mean: number; std: number; n: number } {
+  const n = xs.length;
+  const mean = xs.reduce((a, b) => a + b, 0) / Math.max(1, n);
+  const std = n > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
+  return { mean, std, n };
+}
