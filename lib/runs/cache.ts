@@ -30,6 +30,13 @@ export function canonicalJson(value: unknown): string {
 /** Folders whose source decides a run's result; a change to any of them invalidates the cache. */
 export const ENGINE_FOLDERS = ["data", "tokenizer", "model", "train", "eval", "probe", "runs"];
 
+/**
+ * Files left out of the code version: the backend layer computes the same functions whatever its
+ * kernels (each is tested against the CPU backend), so a speed-up must not discard finished runs.
+ * Every result records the backend it ran on.
+ */
+export const CODE_VERSION_EXCLUDES = ["model/kernels/", "model/backend.ts", "model/wasm_threads.ts"];
+
 let codeVersionMemo: string | undefined;
 /** sha256 (16 hex) over the engine's source files (tests excluded), in sorted path order. */
 export function codeVersion(): string {
@@ -46,7 +53,10 @@ export function codeVersion(): string {
     for (const e of entries) {
       const p = join(dir, e.name);
       if (e.isDirectory) walk(p);
-      else if (e.name.endsWith(".ts") && !e.name.endsWith("_test.ts")) files.push(p);
+      else if (
+        e.name.endsWith(".ts") && !e.name.endsWith("_test.ts") &&
+        !CODE_VERSION_EXCLUDES.some((x) => relative(LIB, p).startsWith(x))
+      ) files.push(p);
     }
   };
   for (const f of ENGINE_FOLDERS) walk(join(LIB, f));
