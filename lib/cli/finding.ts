@@ -49,19 +49,30 @@ export async function main(args: string[]): Promise<number> {
   }
   const name = positionals[0];
   if (!name || !(name in FINDINGS)) {
-    console.error(`finding: unknown finding "${name ?? ""}"; allowed: ${Object.keys(FINDINGS).join(", ")}\n${USAGE}`);
+    console.error(
+      `finding: unknown finding "${name ?? ""}"; allowed: ${
+        Object.keys(FINDINGS).join(", ")
+      }\n${USAGE}`,
+    );
     return 2;
   }
   const int = (flag: string, v: string | undefined): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a positive integer, got "${v}"`);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new Error(`--${flag} must be a positive integer, got "${v}"`);
+    }
     return n;
   };
   try {
     const preset = values.preset ? parsePreset(values.preset, { source: "--preset" }) : undefined;
     const rows = values.rows?.split(",").map((s) => s.trim()).filter(Boolean);
-    const opts = { preset, rows, seeds: int("seeds", values.seeds), workers: int("workers", values.workers) };
+    const opts = {
+      preset,
+      rows,
+      seeds: int("seeds", values.seeds),
+      workers: int("workers", values.workers),
+    };
     const t0 = performance.now();
     if (name === "fig3") {
       const res = await fig3(opts);

@@ -11,29 +11,41 @@
 import { type FinetuneRequest, pretrain, qaFinetune } from "../runs/experiments.ts";
 
 /** A worker request. */
-export type WorkerRequest = (FinetuneRequest & { kind: "qa" }) | (FinetuneRequest & { kind: "pretrain" });
+export type WorkerRequest =
+  | (FinetuneRequest & { kind: "qa" })
+  | (FinetuneRequest & { kind: "pretrain" });
 
 /** Runs one request and returns a one-line summary. */
 export async function runRequest(req: WorkerRequest): Promise<string> {
   if (req.kind === "pretrain") {
     const r = await pretrain(req);
     const mem = r.memorization.find((m) => m.attribute === "mean" && m.metric === "bioFirstToken");
-    return `pretrain ${req.config} seed ${req.seed}: ${r.cached ? "cached" : `${r.wallSeconds.toFixed(0)} s`}, ` +
+    return `pretrain ${req.config} seed ${req.seed}: ${
+      r.cached ? "cached" : `${r.wallSeconds.toFixed(0)} s`
+    }, ` +
       `BIO first-token ${mem?.accuracy.toFixed(1)}% (${r.cacheKey})`;
   }
   if (req.kind === "qa") {
     const r = await qaFinetune(req);
-    const ood = r.qa.find((m) => m.attribute === "mean" && m.split === "P_test" && m.metric !== "qaFirstToken");
-    return `qa ${req.config} seed ${req.seed}: ${r.cached ? "cached" : `${r.wallSeconds.toFixed(0)} s`}, ` +
+    const ood = r.qa.find((m) =>
+      m.attribute === "mean" && m.split === "P_test" && m.metric !== "qaFirstToken"
+    );
+    return `qa ${req.config} seed ${req.seed}: ${
+      r.cached ? "cached" : `${r.wallSeconds.toFixed(0)} s`
+    }, ` +
       `P_test QA ${ood?.accuracy.toFixed(1)}% (${r.cacheKey})`;
   }
-  throw new Error(`unknown request kind "${(req as { kind: string }).kind}"; allowed: pretrain, qa`);
+  throw new Error(
+    `unknown request kind "${(req as { kind: string }).kind}"; allowed: pretrain, qa`,
+  );
 }
 
 if (import.meta.main) {
   const arg = Deno.args[0];
   if (!arg) {
-    console.error('usage: deno run -A lib/cli/run.ts \'{"kind":"qa","preset":"tiny","config":"single","seed":0}\'');
+    console.error(
+      'usage: deno run -A lib/cli/run.ts \'{"kind":"qa","preset":"tiny","config":"single","seed":0}\'',
+    );
     Deno.exit(2);
   }
   let reqs: WorkerRequest[];

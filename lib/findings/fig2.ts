@@ -12,7 +12,7 @@ import { currentPreset, type PresetName } from "../config/preset.ts";
 import type { FinetuneRequest } from "../runs/experiments.ts";
 import { paperFinetuneGrid, paperGridCell } from "./paper.ts";
 import { ensureQA, type FindingRunOptions } from "./runs.ts";
-import { saveFigure, type SavedFigure } from "../plot/save.ts";
+import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
 import { cellLabel, VEGA_LITE_SCHEMA } from "../plot/specs.ts";
 import type { PlotlyFigure } from "../plot/plotly.ts";
@@ -66,7 +66,9 @@ export async function fig2(opts: Fig2Options = {}): Promise<Fig2Result> {
   const preset = opts.preset ?? currentPreset();
   const rows = opts.rows ?? [...FIG2_ROWS];
   for (const r of rows) {
-    if (!FIG2_ROWS.includes(r)) throw new Error(`unknown Figure 2 row "${r}"; allowed: ${FIG2_ROWS.join(", ")}`);
+    if (!FIG2_ROWS.includes(r)) {
+      throw new Error(`unknown Figure 2 row "${r}"; allowed: ${FIG2_ROWS.join(", ")}`);
+    }
   }
   const grid = fig2Grid(preset);
   const seed = 0;
@@ -87,7 +89,8 @@ export async function fig2(opts: Fig2Options = {}): Promise<Fig2Result> {
   const cells = done.map((d, i) => {
     const w = where[i];
     const acc = (split: string, metric: (m: string) => boolean) =>
-      d.result.qa.find((m) => m.split === split && m.attribute === "mean" && metric(m.metric))!.accuracy;
+      d.result.qa.find((m) => m.split === split && m.attribute === "mean" && metric(m.metric))!
+        .accuracy;
     let paper: { test: number; trainFirstToken: number } | null = null;
     const pg = paperFinetuneGrid(w.row);
     if (w.qvRank === "full") paper = pg.fullFinetune;
@@ -124,7 +127,11 @@ export function fig2Spec(res: Fig2Result): VegaLiteSpec {
   const values = res.cells.map((c) => ({
     row: `pretrained on bioS ${c.row}`,
     y: c.qvRank === "full" ? "full finetune" : `q/v r=${c.qvRank}`,
-    x: c.embeddingRank === "full" ? "full" : c.embeddingRank === "0" ? "r'=0 (frozen)" : `r'=${c.embeddingRank}`,
+    x: c.embeddingRank === "full"
+      ? "full"
+      : c.embeddingRank === "0"
+      ? "r'=0 (frozen)"
+      : `r'=${c.embeddingRank}`,
     ours: c.test,
     label: cellLabel(c.test, c.paperTest),
     train: `P_train first-token ${c.trainFirstToken.toFixed(1)}`,
@@ -133,7 +140,14 @@ export function fig2Spec(res: Fig2Result): VegaLiteSpec {
     $schema: VEGA_LITE_SCHEMA,
     title: `Figure 2 / 11k: P_test QA accuracy by finetuning method, ours (paper) [${res.preset}]`,
     data: { values },
-    facet: { column: { field: "row", type: "nominal", title: null, sort: FIG2_ROWS.map((r) => `pretrained on bioS ${r}`) } },
+    facet: {
+      column: {
+        field: "row",
+        type: "nominal",
+        title: null,
+        sort: FIG2_ROWS.map((r) => `pretrained on bioS ${r}`),
+      },
+    },
     spec: {
       width: 78 * (res.grid.embeddingRanks.length + 1),
       height: 26 * (res.grid.qvRanks.length + 1),
@@ -143,7 +157,12 @@ export function fig2Spec(res: Fig2Result): VegaLiteSpec {
           encoding: {
             x: { field: "x", type: "ordinal", title: "embedding update rank r'", sort: null },
             y: { field: "y", type: "ordinal", title: "LoRA rank r on query/value", sort: null },
-            color: { field: "ours", type: "quantitative", scale: { domain: [0, 100], scheme: "viridis" }, title: "ours" },
+            color: {
+              field: "ours",
+              type: "quantitative",
+              scale: { domain: [0, 100], scheme: "viridis" },
+              title: "ours",
+            },
             tooltip: [{ field: "label" }, { field: "train" }],
           },
         },
@@ -170,7 +189,9 @@ export function fig2Plotly(res: Fig2Result): PlotlyFigure {
   return {
     data: rows.map((row, i) => {
       const at = (y: string, x: string) =>
-        res.cells.find((c) => c.row === row && c.qvRank === y && (y === "full" ? true : c.embeddingRank === x));
+        res.cells.find((c) =>
+          c.row === row && c.qvRank === y && (y === "full" ? true : c.embeddingRank === x)
+        );
       return {
         type: "heatmap",
         name: row,
@@ -178,11 +199,15 @@ export function fig2Plotly(res: Fig2Result): PlotlyFigure {
         yaxis: i === 0 ? "y" : `y${i + 1}`,
         x: xs,
         y: ys,
-        z: ys.map((y) => xs.map((x) => (y === "full") !== (x === "full") ? null : at(y, x)?.test ?? null)),
+        z: ys.map((y) =>
+          xs.map((x) => (y === "full") !== (x === "full") ? null : at(y, x)?.test ?? null)
+        ),
         text: ys.map((y) =>
           xs.map((x) => {
             const c = (y === "full") !== (x === "full") ? undefined : at(y, x);
-            return c ? `${cellLabel(c.test, c.paperTest)}<br>train 1st ${c.trainFirstToken.toFixed(0)}` : "";
+            return c
+              ? `${cellLabel(c.test, c.paperTest)}<br>train 1st ${c.trainFirstToken.toFixed(0)}`
+              : "";
           })
         ),
         texttemplate: "%{text}",

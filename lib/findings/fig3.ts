@@ -11,15 +11,20 @@ import { ATTRIBUTES } from "../data/types.ts";
 import { datasetFor, type FinetuneRequest, pretrain } from "../runs/experiments.ts";
 import { PAPER_BASELINES, PAPER_CONFIG_NAMES, paperQA } from "./paper.ts";
 import { ensureQA, type FindingRunOptions, majorityBaseline, meanStd } from "./runs.ts";
-import { heatmapSpec, type HeatmapCell } from "../plot/specs.ts";
-import { saveFigure, type SavedFigure } from "../plot/save.ts";
+import { type HeatmapCell, heatmapSpec } from "../plot/specs.ts";
+import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
 import type { PlotlyFigure } from "../plot/plotly.ts";
 
 /** The 16 bioS rows of Figure 3 in the paper's order. */
 export const FIG3_ROWS: readonly string[] = PAPER_CONFIG_NAMES.filter((r) => r !== "baseline");
 /** The rows the paper's headline rests on; at `tiny` they get several seeds. */
-export const HEADLINE_ROWS: readonly string[] = ["single", "single+permute1", "multi5", "multi5+permute"];
+export const HEADLINE_ROWS: readonly string[] = [
+  "single",
+  "single+permute1",
+  "multi5",
+  "multi5+permute",
+];
 /** Columns: the mean, then the six attributes. */
 export const FIG3_COLUMNS: readonly string[] = ["mean", ...ATTRIBUTES];
 
@@ -95,13 +100,21 @@ export async function fig3(opts: Fig3Options = {}): Promise<Fig3Result> {
   const done = await ensureQA(reqs, { ...opts, defaultWorkers: getPreset(preset).workers });
   const rows = [...new Set(reqs.map((r) => r.config))];
   const ood = (r: (typeof done)[number]["result"], a: string, split = "P_test") =>
-    r.qa.find((m) => m.split === split && m.attribute === a && m.metric !== "qaFirstToken")!.accuracy;
+    r.qa.find((m) => m.split === split && m.attribute === a && m.metric !== "qaFirstToken")!
+      .accuracy;
   const cells: Fig3Cell[] = [];
   for (const row of rows) {
     const mine = done.filter((d) => d.request.config === row);
     for (const column of FIG3_COLUMNS) {
       const s = meanStd(mine.map((d) => ood(d.result, column)));
-      cells.push({ row, column, ours: s.mean, std: s.std, seeds: s.n, paper: paperQA(row, column as never) });
+      cells.push({
+        row,
+        column,
+        ours: s.mean,
+        std: s.std,
+        seeds: s.n,
+        paper: paperQA(row, column as never),
+      });
     }
   }
   // The majority-guess row, measured on our own P_test (seed 0's people).
@@ -123,7 +136,9 @@ export async function fig3(opts: Fig3Options = {}): Promise<Fig3Result> {
   for (const d of done) {
     const pre = await pretrain(d.request, { progress: false });
     const mean = (metric: string) =>
-      pre.memorization.find((m) => m.metric === metric && m.attribute === "mean" && m.split === "P_test")
+      pre.memorization.find((m) =>
+        m.metric === metric && m.attribute === "mean" && m.split === "P_test"
+      )
         ?.accuracy ?? NaN;
     runs.push({
       row: d.request.config,
@@ -162,7 +177,8 @@ export function fig3Spec(res: Fig3Result): VegaLiteSpec {
     paper: c.paper,
   }));
   return heatmapSpec(cells, {
-    title: `Figure 3 (QA): P_test accuracy after BIO pretrain + QA finetune, ours (paper) [${res.preset}]`,
+    title:
+      `Figure 3 (QA): P_test accuracy after BIO pretrain + QA finetune, ours (paper) [${res.preset}]`,
     rowOrder: [...PAPER_CONFIG_NAMES.filter((r) => r !== "baseline"), "baseline"],
     columnOrder: [...FIG3_COLUMNS],
     rowTitle: "bioS pretraining data",
@@ -187,9 +203,12 @@ export function fig3Plotly(res: Fig3Result): PlotlyFigure {
           return c ? `${c.ours.toFixed(1)} (${c.paper})` : "";
         })
       ),
-      customdata: order.map((r) => FIG3_COLUMNS.map((col) => [at(r, col)?.std ?? 0, at(r, col)?.seeds ?? 0])),
+      customdata: order.map((r) =>
+        FIG3_COLUMNS.map((col) => [at(r, col)?.std ?? 0, at(r, col)?.seeds ?? 0])
+      ),
       texttemplate: "%{text}",
-      hovertemplate: "%{y} / %{x}<br>ours %{z:.1f} ± %{customdata[0]:.1f} (%{customdata[1]} seeds)" +
+      hovertemplate:
+        "%{y} / %{x}<br>ours %{z:.1f} ± %{customdata[0]:.1f} (%{customdata[1]} seeds)" +
         "<br>(paper in brackets)<extra></extra>",
       colorscale: "Viridis",
       zmin: 0,

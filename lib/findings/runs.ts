@@ -4,7 +4,13 @@
  * @module
  */
 import { runDir } from "../runs/cache.ts";
-import { finetuneSpec, type FinetuneRequest, pretrainSpec, qaFinetune } from "../runs/experiments.ts";
+import {
+  experimentsCode,
+  type FinetuneRequest,
+  finetuneSpec,
+  pretrainSpec,
+  qaFinetune,
+} from "../runs/experiments.ts";
 import { runJobs } from "../runs/parallel.ts";
 import type { WorkerRequest } from "../cli/run.ts";
 import { ATTRIBUTES } from "../data/types.ts";
@@ -29,7 +35,7 @@ export function requestLabel(r: FinetuneRequest): string {
 /** True when the finetune result of a request is already cached. */
 export async function isCached(req: FinetuneRequest): Promise<boolean> {
   try {
-    await Deno.stat(runDir("finetune", finetuneSpec(req)).resultPath);
+    await Deno.stat(runDir("finetune", finetuneSpec(req), { code: experimentsCode() }).resultPath);
     return true;
   } catch {
     return false;
@@ -41,7 +47,10 @@ export async function isCached(req: FinetuneRequest): Promise<boolean> {
  * (`workers` > 1), grouped so that requests sharing a pretrained model run in one process one after
  * the other (the second reuses the first's pretraining from the cache). Then returns all results.
  */
-export async function ensureQA(reqs: FinetuneRequest[], opts: FindingRunOptions & { defaultWorkers: number }) {
+export async function ensureQA(
+  reqs: FinetuneRequest[],
+  opts: FindingRunOptions & { defaultWorkers: number },
+) {
   const missing: FinetuneRequest[] = [];
   for (const r of reqs) if (!(await isCached(r))) missing.push(r);
   const workers = opts.workers ?? opts.defaultWorkers;

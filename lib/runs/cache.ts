@@ -27,20 +27,33 @@ export function canonicalJson(value: unknown): string {
   });
 }
 
-/** Folders whose source decides a run's result; a change to any of them invalidates the cache. */
-export const ENGINE_FOLDERS = ["data", "tokenizer", "model", "train", "eval", "probe", "runs"];
+/**
+ * Folders (under lib/) whose source decides every run's result; a change to any of them
+ * invalidates the cache. A kind of run adds its own files (see `cached`'s `code` option), so new
+ * kinds of runs (probes, mixed training) do not discard finished ones.
+ */
+export const ENGINE_FOLDERS = ["data", "tokenizer", "model", "train", "eval"];
 
 /**
  * Files left out of the code version: the backend layer computes the same functions whatever its
  * kernels (each is tested against the CPU backend), so a speed-up must not discard finished runs.
  * Every result records the backend it ran on.
  */
-export const CODE_VERSION_EXCLUDES = ["model/kernels/", "model/backend.ts", "model/wasm_threads.ts"];
+export const CODE_VERSION_EXCLUDES = [
+  "model/kernels/",
+  "model/backend.ts",
+  "model/wasm_threads.ts",
+];
 
-let codeVersionMemo: string | undefined;
-/** sha256 (16 hex) over the engine's source files (tests excluded), in sorted path order. */
-export function codeVersion(): string {
-  if (codeVersionMemo) return codeVersionMemo;
+const codeVersionMemo = new Map<string, string>();
+/**
+ * sha256 (16 hex) over the engine's source files (tests excluded) plus `extra` paths under lib/
+ * (files or folders), in sorted path order.
+ */
+export function codeVersion(extra: readonly string[] = []): string {
+  const memoKey = extra.join("|");
+  const memo = codeVersionMemo.get(memoKey);
+  if (memo) return memo;
   const h = createHash("sha256");
   const files: string[] = [];
   const walk = (dir: string) => {
@@ -59,7 +72,11 @@ export function codeVersion(): string {
       ) files.push(p);
     }
   };
-  for (const f of ENGINE_FOLDERS) walk(join(LIB, f));
+  for (const f of [...ENGINE_FOLDERS, ...extra]) {
+    const p = join(LIB, f);
+    if (f.endsWith(".ts")) files.push(p);
+    else walk(p);
+  }
   files.sort();
   for (const f of files) {
     h.update(relative(LIB, f));
@@ -67,8 +84,9 @@ export function codeVersion(): string {
     h.update(Deno.readFileSync(f));
     h.update("\0");
   }
-  codeVersionMemo = h.digest("hex").slice(0, 16);
-  return codeVersionMemo;
+  const version = h.digest("hex").slice(0, 16);
+  codeVersionMemo.set(memoKey, version);
+  return version;
 }
 
 /** The cache key of a spec: sha256 (16 hex) of its canonical JSON and the code version. */
@@ -118,9 +136,9 @@ export interface RunDir {
   resultPath: string;
 }
 
-/** The folder of a spec (kind = "pretrain", "finetune", ...). */
-export function runDir(kind: string, spec: unknown): RunDir {
-  const key = runKey(spec);
+/** The folder of a spec (kind = "pretrain", "finetune", ...); `code` as in {@linkcode runKey}. */
+export function runDir(kind: string, spec: unknown, opts: { code?: string } = {}): RunDir {
+  const key = runKey(spec, opts);
   const dir = join(runsDir(), kind, key);
   return { key, dir, resultPath: join(dir, "result.json") };
 }
@@ -134,12 +152,17 @@ export async function cached<R>(
   kind: string,
   spec: unknown,
   compute: (dir: RunDir) => Promise<R>,
+  opts: { code?: string } = {},
 ): Promise<R & { cacheKey: string; cached: boolean }> {
-  const rd = runDir(kind, spec);
+  const rd = runDir(kind, spec, opts);
   const hit = await readJsonIfExists<R>(rd.resultPath);
   if (hit !== undefined) return { ...hit, cacheKey: rd.key, cached: true };
   await Deno.mkdir(rd.dir, { recursive: true });
-  await writeJsonAtomic(join(rd.dir, "spec.json"), { kind, code: codeVersion(), spec });
+  await writeJsonAtomic(join(rd.dir, "spec.json"), {
+    kind,
+    code: opts.code ?? codeVersion(),
+    spec,
+  });
   const result = await compute(rd);
   await writeJsonAtomic(rd.resultPath, result);
   return { ...result, cacheKey: rd.key, cached: false };

@@ -2,7 +2,10 @@ import { assert, assertEquals, assertNotEquals } from "../util/assert.ts";
 import { cached, canonicalJson, codeVersion, runKey } from "./cache.ts";
 
 Deno.test("canonicalJson and runKey ignore key order but see every value", () => {
-  assertEquals(canonicalJson({ b: 1, a: { d: 2, c: 3 } }), canonicalJson({ a: { c: 3, d: 2 }, b: 1 }));
+  assertEquals(
+    canonicalJson({ b: 1, a: { d: 2, c: 3 } }),
+    canonicalJson({ a: { c: 3, d: 2 }, b: 1 }),
+  );
   assertEquals(runKey({ a: 1, b: 2 }), runKey({ b: 2, a: 1 }));
   assertNotEquals(runKey({ a: 1, b: 2 }), runKey({ a: 1, b: 3 }));
   assertNotEquals(runKey({ a: 1 }, { code: "x" }), runKey({ a: 1 }, { code: "y" }));

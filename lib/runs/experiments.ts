@@ -31,7 +31,12 @@ import {
   type SpanEvalItem,
   teacherForcedAccuracy,
 } from "../eval/metrics.ts";
-import { cached } from "./cache.ts";
+import { cached, codeVersion } from "./cache.ts";
+
+/** The code version of pretraining and finetuning runs: the engine plus this file. */
+export function experimentsCode(): string {
+  return codeVersion(["runs/experiments.ts"]);
+}
 
 /** What a caller asks for: a preset (plus overrides), a bioS configuration and a seed. */
 export interface RunRequest {
@@ -102,14 +107,21 @@ export function bioEvalItems(ds: Dataset, opts: { entry?: number } = {}): SpanEv
     const t = tokenizeBio(b, ds.vocab);
     return {
       ids: withEos(t.ids, ds.vocab.eos),
-      spans: t.valueTokens.map((v) => ({ attribute: v.attribute, start: v.start + 1, end: v.end + 1 })),
+      spans: t.valueTokens.map((v) => ({
+        attribute: v.attribute,
+        start: v.start + 1,
+        end: v.end + 1,
+      })),
       split: split.get(b.personId),
     };
   });
 }
 
 /** QA evaluation items (prompt starts with EOS, target = " value."). */
-export function qaEvalItems(ds: Dataset, opts: { split?: "P_train" | "P_test" } = {}): QAEvalItem[] {
+export function qaEvalItems(
+  ds: Dataset,
+  opts: { split?: "P_train" | "P_test" } = {},
+): QAEvalItem[] {
   return ds.qa.filter((q: QAPair) => !opts.split || q.split === opts.split).map((q) => {
     const t = tokenizeQA(q, ds.vocab);
     return {
@@ -237,15 +249,24 @@ export async function pretrain(
           minRatio: p.pretrain.minLrRatio,
         },
         weightDecay: p.pretrain.weightDecay,
-        checkpoint: { dir: join(rd.dir, "ckpt"), every: Math.max(50, Math.ceil(steps / 10)), keep: 1 },
+        checkpoint: {
+          dir: join(rd.dir, "ckpt"),
+          every: Math.max(50, Math.ceil(steps / 10)),
+          keep: 1,
+        },
         signal: opts.signal,
-        progress: opts.progress === false ? false : { label: `pretrain ${req.config} s${req.seed}` },
+        progress: opts.progress === false
+          ? false
+          : { label: `pretrain ${req.config} s${req.seed}` },
       });
       if (res.aborted) throw new Error("pretraining aborted; it resumes from its checkpoint");
       const items = bioEvalItems(ds);
       const memorization = [
         ...await teacherForcedAccuracy(model, items, { mode: "first", metric: "bioFirstToken" }),
-        ...await teacherForcedAccuracy(model, items, { mode: "whole", metric: "bioWholeAttribute" }),
+        ...await teacherForcedAccuracy(model, items, {
+          mode: "whole",
+          metric: "bioWholeAttribute",
+        }),
       ];
       return {
         spec,
@@ -260,7 +281,7 @@ export async function pretrain(
     } finally {
       model.dispose();
     }
-  });
+  }, { code: experimentsCode() });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -348,7 +369,9 @@ export async function qaFinetune(
           return { inDist: meanOf(i), outDist: meanOf(o) };
         },
         signal: opts.signal,
-        progress: opts.progress === false ? false : { label: `finetune ${req.config} s${req.seed}` },
+        progress: opts.progress === false
+          ? false
+          : { label: `finetune ${req.config} s${req.seed}` },
       });
       if (res.aborted) throw new Error("finetuning aborted");
       const m = wrap(model, lora?.forward);
@@ -356,8 +379,14 @@ export async function qaFinetune(
       const qa = [
         ...(p.eval.decoding === "beam"
           ? await qaAccuracy(m, items, { decoding: "beam", beams: p.eval.beams })
-          : await teacherForcedAccuracy(m, qaSpanItems(items), { mode: "whole", metric: "qaGenerationGreedy" })),
-        ...await teacherForcedAccuracy(m, qaSpanItems(items), { mode: "first", metric: "qaFirstToken" }),
+          : await teacherForcedAccuracy(m, qaSpanItems(items), {
+            mode: "whole",
+            metric: "qaGenerationGreedy",
+          })),
+        ...await teacherForcedAccuracy(m, qaSpanItems(items), {
+          mode: "first",
+          metric: "qaFirstToken",
+        }),
       ];
       const stepsPerEpoch = steps / ft.epochs;
       return {
@@ -377,7 +406,7 @@ export async function qaFinetune(
       lora?.dispose();
       model.dispose();
     }
-  });
+  }, { code: experimentsCode() });
 }
 
 /** The model seen through forward options (LoRA adapters), as a CausalLM for evaluation. */

@@ -46,7 +46,9 @@ export async function runJobs(
   if (failed.length) {
     throw new Error(
       `${failed.length} of ${jobs.length} runs failed: ` +
-        failed.map((f) => `${f.label} (exit ${f.code}): ${f.tail.slice(-3).join(" | ")}`).join("; "),
+        failed.map((f) => `${f.label} (exit ${f.code}): ${f.tail.slice(-3).join(" | ")}`).join(
+          "; ",
+        ),
     );
   }
   return outcomes;
