@@ -11,6 +11,8 @@ import { parseArgs } from "node:util";
 import { parsePreset, PRESETS } from "../config/preset.ts";
 import { fig3, fig3Table, saveFig3 } from "../findings/fig3.ts";
 import { fig2, saveFig2 } from "../findings/fig2.ts";
+import { figuresDir } from "../findings/runs.ts";
+import { currentPreset } from "../config/preset.ts";
 
 /** The findings this CLI can run, with what each draws. */
 export const FINDINGS: Record<string, string> = {
@@ -65,7 +67,10 @@ export async function main(args: string[]): Promise<number> {
     return n;
   };
   try {
-    const preset = values.preset ? parsePreset(values.preset, { source: "--preset" }) : undefined;
+    const preset = values.preset
+      ? parsePreset(values.preset, { source: "--preset" })
+      : currentPreset();
+    const dir = values.out ?? figuresDir(preset);
     const rows = values.rows?.split(",").map((s) => s.trim()).filter(Boolean);
     const opts = {
       preset,
@@ -77,11 +82,11 @@ export async function main(args: string[]): Promise<number> {
     if (name === "fig3") {
       const res = await fig3(opts);
       console.log(fig3Table(res).toString());
-      const saved = await saveFig3(res, { dir: values.out });
+      const saved = await saveFig3(res, { dir });
       console.log(`wrote ${Object.values(saved).join(", ")}`);
     } else if (name === "fig2") {
       const res = await fig2(opts);
-      const saved = await saveFig2(res, { dir: values.out });
+      const saved = await saveFig2(res, { dir });
       console.log(`wrote ${Object.values(saved).join(", ")}`);
     }
     console.log(`${name} done in ${((performance.now() - t0) / 60000).toFixed(1)} min`);

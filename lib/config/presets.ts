@@ -124,6 +124,7 @@ export const PRESET_CONFIGS: Readonly<Record<PresetName, Preset>> = {
     finetune: { ...tiny.finetune, epochs: 1, batchSize: 16 },
     headlineSeeds: [0],
     otherSeeds: [0],
+    workers: 1,
   },
   tiny,
   small: {

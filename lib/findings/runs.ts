@@ -3,13 +3,17 @@
  * parallel worker processes), then read every result from the cache.
  * @module
  */
-import { runDir } from "../runs/cache.ts";
+import { join } from "node:path";
+import { ROOT, runDir } from "../runs/cache.ts";
+import type { PresetName } from "../config/preset.ts";
 import {
   experimentsCode,
   type FinetuneRequest,
   finetuneSpec,
+  pretrain,
   pretrainSpec,
   qaFinetune,
+  type RunRequest,
 } from "../runs/experiments.ts";
 import { runJobs } from "../runs/parallel.ts";
 import type { WorkerRequest } from "../cli/run.ts";
@@ -40,6 +44,35 @@ export async function isCached(req: FinetuneRequest): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** True when the pretraining result of a request is already cached. */
+export async function isPretrained(req: RunRequest): Promise<boolean> {
+  try {
+    await Deno.stat(runDir("pretrain", pretrainSpec(req), { code: experimentsCode() }).resultPath);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Makes sure every request's pretraining result exists (missing ones in workers), then reads them. */
+export async function ensurePretrained(
+  reqs: RunRequest[],
+  opts: FindingRunOptions & { defaultWorkers: number },
+) {
+  const missing: RunRequest[] = [];
+  for (const r of reqs) if (!(await isPretrained(r))) missing.push(r);
+  const workers = opts.workers ?? opts.defaultWorkers;
+  if (missing.length && workers > 1) {
+    await runJobs(
+      missing.map((r) => ({ label: requestLabel(r), request: { ...r, kind: "pretrain" } })),
+      { workers, log: opts.log },
+    );
+  }
+  const out = [];
+  for (const r of reqs) out.push({ request: r, result: await pretrain(r) });
+  return out;
 }
 
 /**
@@ -99,4 +132,32 @@ export function meanStd(xs: number[]): { mean: number; std: number; n: number } 
   const mean = xs.reduce((a, b) => a + b, 0) / Math.max(1, n);
   const std = n > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
   return { mean, std, n };
+}
+
+/**
+ * Where a preset's figures go: `figures/` for real runs, `out/figures-smoke/` for the smoke preset
+ * (so CI never overwrites the committed figures). Absolute, so a notebook's cwd does not matter.
+ */
+export function figuresDir(preset: PresetName): string {
+  return preset === "smoke" ? join(ROOT, "out", "figures-smoke") : join(ROOT, "figures");
+}
+
+/**
+ * Rows a notebook runs: `PLM_ROWS` (comma-separated) if set, else `fallback`. Lets a reader rerun
+ * a notebook on a subset ("PLM_ROWS=single,multi5+permute") without editing it.
+ */
+export function rowsFromEnv(fallback: readonly string[]): string[] {
+  const v = Deno.env.get("PLM_ROWS")?.trim();
+  return v ? v.split(",").map((s) => s.trim()).filter(Boolean) : [...fallback];
+}
+
+/** Seeds per row from `PLM_SEEDS` (a positive integer), else undefined (the preset's default). */
+export function seedsFromEnv(): number | undefined {
+  const v = Deno.env.get("PLM_SEEDS")?.trim();
+  if (!v) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`PLM_SEEDS must be a positive integer, got "${v}"`);
+  }
+  return n;
 }

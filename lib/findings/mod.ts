@@ -1,0 +1,10 @@
+/**
+ * Findings: each computes one figure's numbers from cached runs, tables them beside the paper's
+ * and draws them.
+ * @module
+ */
+export * from "./paper.ts";
+export * from "./runs.ts";
+export * from "./fig2.ts";
+export * from "./fig3.ts";
+export * from "./memorization.ts";

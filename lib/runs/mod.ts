@@ -1,0 +1,7 @@
+/**
+ * Runs: the results cache, the paper's experiments as cached runs, and parallel workers.
+ * @module
+ */
+export * from "./cache.ts";
+export * from "./experiments.ts";
+export * from "./parallel.ts";
