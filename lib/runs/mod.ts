@@ -5,3 +5,4 @@
 export * from "./cache.ts";
 export * from "./experiments.ts";
 export * from "./parallel.ts";
+export * from "./mixed.ts";

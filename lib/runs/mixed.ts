@@ -1,0 +1,184 @@
+/**
+ * Mixed training (paper §2.1, Result 1): one run on all BIO entries plus the QA pairs of P_train,
+ * each training row entirely BIO or entirely QA, QA with probability QAr; then QA accuracy on
+ * P_test people, whose QAs were never seen. Learning curves (Figure 1b) are recorded on the way:
+ * BIO and QA first-token accuracy in- and out-of-distribution, and P_test generation accuracy.
+ * @module
+ */
+import { join } from "node:path";
+import { initBackend } from "../model/backend.ts";
+import { countParams } from "../model/params.ts";
+import { bioDocs, qaDocs } from "../tokenizer/docs.ts";
+import { MixedBatches, PackedBatches } from "../train/packing.ts";
+import { trainSteps } from "../train/loop.ts";
+import { type AccuracyRow, qaSpanItems, teacherForcedAccuracy } from "../eval/metrics.ts";
+import { cached, codeVersion } from "./cache.ts";
+import {
+  bioEvalItems,
+  buildModel,
+  datasetFor,
+  pretrainSpec,
+  qaEvalItems,
+  resolvePreset,
+  type RunRequest,
+} from "./experiments.ts";
+
+/** A mixed-training request: a run request plus QAr and the step budget. */
+export interface MixedRequest extends RunRequest {
+  /** Fraction of QA rows (default: the preset's, the paper's 0.8). */
+  QAr?: number;
+  /**
+   * Steps as a multiple of the pretraining steps (default 1: the paper uses the same budget for
+   * BIO pretraining and mixed training, so BIO gets only (1 - QAr) of it).
+   */
+  stepsFactor?: number;
+  /** Learning-curve points (default 10). */
+  curvePoints?: number;
+}
+
+/** The code version of mixed runs: the engine, the experiments and this file. */
+export function mixedCode(): string {
+  return codeVersion(["runs/experiments.ts", "runs/mixed.ts"]);
+}
+
+/** The cache spec of a mixed-training run. */
+export function mixedSpec(req: MixedRequest) {
+  const p = resolvePreset(req);
+  const base = pretrainSpec(req);
+  const QAr = req.QAr ?? p.mixed.QAr;
+  if (!(QAr > 0 && QAr < 1)) throw new Error(`QAr must be in (0, 1), got ${QAr}`);
+  const factor = req.stepsFactor ?? 1;
+  if (!(factor > 0)) throw new Error(`stepsFactor must be positive, got ${factor}`);
+  return {
+    ...base,
+    pretrain: { ...base.pretrain, steps: Math.round(base.pretrain.steps * factor) },
+    QAr,
+    curvePoints: req.curvePoints ?? 10,
+    eval: p.eval,
+  };
+}
+
+/** One point of the Figure 1b learning curves (accuracies in %). */
+export interface MixedCurvePoint {
+  step: number;
+  bioFirstInDist: number;
+  bioFirstOutDist: number;
+  qaFirstInDist: number;
+  qaFirstOutDist: number;
+  qaGenerationOutDist: number;
+}
+
+/** Result of a mixed-training run. */
+export interface MixedResult {
+  spec: ReturnType<typeof mixedSpec>;
+  params: number;
+  backend: string;
+  wallSeconds: number;
+  finalLoss: number;
+  tokensPerSec: number;
+  /** QA accuracy (generation = greedy exact match, and first-token) on P_train and P_test. */
+  qa: AccuracyRow[];
+  /** BIO first-token and whole-attribute accuracy at the end. */
+  memorization: AccuracyRow[];
+  curve: MixedCurvePoint[];
+}
+
+const meanOf = (rows: AccuracyRow[], split: string) =>
+  rows.find((r) => r.attribute === "mean" && r.split === split)?.accuracy ?? NaN;
+
+/** Runs (or reads from the cache) one mixed-training run. */
+export async function mixedTrain(
+  req: MixedRequest,
+  opts: { progress?: boolean; signal?: AbortSignal } = {},
+): Promise<MixedResult & { cacheKey: string; cached: boolean }> {
+  const spec = mixedSpec(req);
+  return await cached("mixed", spec, async (rd) => {
+    const info = await initBackend({ quiet: true });
+    const p = resolvePreset(req);
+    const ds = datasetFor(req.config, p.people, req.seed);
+    const model = buildModel(p, ds, req.seed);
+    const common = {
+      seqLen: p.model.seqLen,
+      batchSize: p.pretrain.batchSize,
+      eos: ds.vocab.eos,
+      leadingEos: true,
+    };
+    const bio = new PackedBatches(bioDocs(ds.bios, ds.vocab), { ...common, seed: req.seed });
+    const qa = new PackedBatches(qaDocs(ds.qa.filter((q) => q.split === "P_train"), ds.vocab), {
+      ...common,
+      seed: req.seed + 1,
+    });
+    const source = new MixedBatches(bio, qa, { qaRatio: spec.QAr, seed: req.seed + 2 });
+    const bioItems = bioEvalItems(ds);
+    const qaItems = qaEvalItems(ds);
+    const steps = spec.pretrain.steps;
+    const t0 = performance.now();
+    try {
+      const res = await trainSteps(model, source, {
+        steps,
+        lr: {
+          peak: p.pretrain.lr,
+          warmup: Math.max(1, Math.round(p.pretrain.warmupFrac * steps)),
+          minRatio: p.pretrain.minLrRatio,
+        },
+        weightDecay: p.pretrain.weightDecay,
+        evalEvery: Math.max(1, Math.floor(steps / spec.curvePoints)),
+        onEval: async (step): Promise<MixedCurvePoint> => {
+          const bioFirst = await teacherForcedAccuracy(model, bioItems, { mode: "first" });
+          const qaSpans = qaSpanItems(qaItems);
+          const qaFirst = await teacherForcedAccuracy(model, qaSpans, { mode: "first" });
+          const qaGen = await teacherForcedAccuracy(model, qaSpans, { mode: "whole" });
+          return {
+            step,
+            bioFirstInDist: meanOf(bioFirst, "P_train"),
+            bioFirstOutDist: meanOf(bioFirst, "P_test"),
+            qaFirstInDist: meanOf(qaFirst, "P_train"),
+            qaFirstOutDist: meanOf(qaFirst, "P_test"),
+            qaGenerationOutDist: meanOf(qaGen, "P_test"),
+          };
+        },
+        checkpoint: {
+          dir: join(rd.dir, "ckpt"),
+          every: Math.max(50, Math.ceil(steps / 10)),
+          keep: 1,
+        },
+        signal: opts.signal,
+        progress: opts.progress === false
+          ? false
+          : { label: `mixed ${req.config} QAr=${spec.QAr} s${req.seed}` },
+      });
+      if (res.aborted) throw new Error("mixed training aborted; it resumes from its checkpoint");
+      const spans = qaSpanItems(qaItems);
+      const qaRows = [
+        ...await teacherForcedAccuracy(model, spans, {
+          mode: "whole",
+          metric: "qaGenerationGreedy",
+        }),
+        ...await teacherForcedAccuracy(model, spans, { mode: "first", metric: "qaFirstToken" }),
+      ];
+      const memorization = [
+        ...await teacherForcedAccuracy(model, bioItems, { mode: "first", metric: "bioFirstToken" }),
+        ...await teacherForcedAccuracy(model, bioItems, {
+          mode: "whole",
+          metric: "bioWholeAttribute",
+        }),
+      ];
+      const tail = res.history.slice(-50);
+      const timed = res.history.slice(5);
+      return {
+        spec,
+        params: countParams(model.config),
+        backend: info.name,
+        wallSeconds: (performance.now() - t0) / 1000,
+        finalLoss: tail.reduce((a, s) => a + s.loss, 0) / Math.max(1, tail.length),
+        tokensPerSec: timed.reduce((a, s) => a + s.tokens, 0) /
+          (timed.reduce((a, s) => a + s.ms, 0) / 1000),
+        qa: qaRows,
+        memorization,
+        curve: res.evals.map((e) => e.value as MixedCurvePoint),
+      };
+    } finally {
+      model.dispose();
+    }
+  }, { code: mixedCode() });
+}

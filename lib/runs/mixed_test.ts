@@ -1,0 +1,46 @@
+import { assert, assertEquals, assertThrows } from "../util/assert.ts";
+import { mixedSpec, mixedTrain } from "./mixed.ts";
+import { pretrainSpec } from "./experiments.ts";
+
+Deno.test("mixedSpec: the paper's budget by default, QAr checked", () => {
+  const req = { preset: "smoke" as const, config: "single", seed: 0 };
+  const s = mixedSpec(req);
+  assertEquals(s.pretrain.steps, pretrainSpec(req).pretrain.steps);
+  assertEquals(s.QAr, 0.8);
+  assertEquals(mixedSpec({ ...req, stepsFactor: 2 }).pretrain.steps, 2 * s.pretrain.steps);
+  assertThrows(() => mixedSpec({ ...req, QAr: 1.5 }), "QAr must be in (0, 1)");
+});
+
+Deno.test("mixedTrain at smoke: trains, records the learning curves, caches", async () => {
+  const dir = await Deno.makeTempDir();
+  Deno.env.set("PLM_RUNS_DIR", dir);
+  try {
+    const req = {
+      preset: "smoke" as const,
+      config: "single",
+      seed: 0,
+      curvePoints: 2,
+      stepsFactor: 2,
+    };
+    const a = await mixedTrain(req, { progress: false });
+    assert(!a.cached);
+    assert(a.curve.length >= 2, `curve has ${a.curve.length} points`);
+    for (
+      const k of [
+        "qaFirstInDist",
+        "qaFirstOutDist",
+        "bioFirstInDist",
+        "qaGenerationOutDist",
+      ] as const
+    ) {
+      assert(a.curve.every((c) => c[k] >= 0 && c[k] <= 100), k);
+    }
+    assert(a.qa.some((r) => r.split === "P_test" && r.metric === "qaGenerationGreedy"));
+    const b = await mixedTrain(req, { progress: false });
+    assert(b.cached);
+    assertEquals(b.qa, a.qa);
+  } finally {
+    Deno.env.delete("PLM_RUNS_DIR");
+    await Deno.remove(dir, { recursive: true });
+  }
+});
