@@ -348,6 +348,10 @@ export function baselineBars(baselines: pl.DataFrame): BaselineBar[] {
   return out;
 }
 
+function seriesColor(series: string): string {
+  return series === "paper" ? "#e45756" : series === "ours, pools" ? "#1f5f9e" : "#8fbce6";
+}
+
 /**
  * Grouped bars: majority-guess accuracy per attribute, ours (pools and population) beside the
  * paper's, one panel for whole-attribute and one for first-token baselines.
@@ -376,7 +380,14 @@ export function baselinesSpec(
           },
           xOffset: { field: "series", type: "nominal", sort: series },
           y: { field: "share", type: "quantitative", title: "accuracy (%)" },
-          color: { field: "series", type: "nominal", sort: series, scale: { domain: series } },
+          color: {
+            field: "series",
+            type: "nominal",
+            sort: series,
+            title: null,
+            // Ours in two blues (exact pools darker), the paper in red.
+            scale: { domain: series, range: series.map(seriesColor) },
+          },
         },
       },
       {
@@ -392,10 +403,13 @@ export function baselinesSpec(
   });
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: options.title ?? "Majority-guess baselines per attribute: ours vs the paper",
+    title: {
+      text: options.title ?? "Majority-guess baselines per attribute: ours vs the paper",
+      offset: 12,
+    },
     hconcat: [panel("majority guess, whole attribute"), panel("majority guess, first token")],
     resolve: { scale: { color: "shared" } },
-    config: { font: "DejaVu Sans", legend: { orient: "bottom" } },
+    config: { font: "DejaVu Sans", legend: { orient: "bottom", labelLimit: 400 } },
   } as unknown as VegaLiteSpec;
 }
 

@@ -8,3 +8,4 @@ export * from "./runs.ts";
 export * from "./fig2.ts";
 export * from "./fig3.ts";
 export * from "./memorization.ts";
+export * from "./data_overview.ts";
