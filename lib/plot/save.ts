@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { currentPreset } from "../config/preset.ts";
 import { type PlotlyFigure, plotlyHtml, plotlyJsSource } from "./plotly.ts";
 import { renderSvg, svgToPng, type VegaLiteSpec } from "./render.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -57,20 +58,6 @@ export async function provenance(
   return p;
 }
 
-/** Writes `data` to `file` through a temp file in the same folder and a rename. */
-export async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await Deno.mkdir(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${crypto.randomUUID()}.tmp`);
-  try {
-    if (typeof data === "string") await Deno.writeTextFile(tmp, data);
-    else await Deno.writeFile(tmp, data);
-    await Deno.rename(tmp, file);
-  } catch (err) {
-    await Deno.remove(tmp).catch(() => {});
-    throw err;
-  }
-}
-
 /** Options for {@link saveFigure}. */
 export interface SaveFigureOptions {
   /** Output folder (default "figures", relative to the current directory). */
@@ -117,26 +104,26 @@ export async function saveFigure(
   const svg = await renderSvg(spec);
   const png = await svgToPng(svg, { scale: options.scale ?? 2, background: "white" });
   const saved: SavedFigure = { svg: `${base}.svg`, png: `${base}.png` };
-  await writeAtomic(saved.svg, svg);
-  await writeAtomic(saved.png, png);
+  await writeFileAtomic(saved.svg, svg);
+  await writeFileAtomic(saved.png, png);
   if (options.plotly) {
     saved.html = `${base}.html`;
     const beside = options.plotlyScript === "beside";
     if (beside) {
       const js = path.join(dir, "plotly.min.js");
       const have = await Deno.stat(js).then((s) => s.size > 0, () => false);
-      if (!have) await writeAtomic(js, await plotlyJsSource());
+      if (!have) await writeFileAtomic(js, await plotlyJsSource());
     }
     const html = await plotlyHtml(options.plotly, {
       title: name,
       plotlyScript: beside ? "plotly.min.js" : "inline",
     });
-    await writeAtomic(saved.html, html);
+    await writeFileAtomic(saved.html, html);
   }
   if (options.data !== undefined) {
     saved.json = `${base}.json`;
     const prov = await provenance({ backend: options.backend, preset: options.preset });
-    await writeAtomic(
+    await writeFileAtomic(
       saved.json,
       JSON.stringify({ figure: name, provenance: prov, data: options.data }, null, 2) + "\n",
     );

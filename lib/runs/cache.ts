@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeJsonAtomic } from "../util/fs.ts";
 
 const LIB = dirname(dirname(fileURLToPath(import.meta.url)));
 /** Repository root (parent of lib/). */
@@ -96,27 +97,6 @@ export function runKey(spec: unknown, opts: { code?: string } = {}): string {
   h.update("\0");
   h.update(opts.code ?? codeVersion());
   return h.digest("hex").slice(0, 16);
-}
-
-/** Writes a file atomically: temp file in the same folder, then rename. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await Deno.mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${Deno.pid}.${Date.now()}.tmp`;
-  const f = await Deno.open(tmp, { write: true, create: true, truncate: true });
-  try {
-    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-    let off = 0;
-    while (off < bytes.length) off += await f.write(bytes.subarray(off));
-    await f.sync();
-  } finally {
-    f.close();
-  }
-  await Deno.rename(tmp, path);
-}
-
-/** Writes JSON atomically (pretty-printed, trailing newline). */
-export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  return writeFileAtomic(path, JSON.stringify(value, null, 2) + "\n");
 }
 
 /** Reads JSON, or undefined when the file does not exist. */

@@ -31,7 +31,9 @@ export function assertThrows(fn: () => unknown, includes?: string): Error {
   } catch (e) {
     const err = e as Error;
     if (includes && !String(err?.message).includes(includes)) {
-      throw new nodeAssert.AssertionError({ message: `error "${err?.message}" lacks "${includes}"` });
+      throw new nodeAssert.AssertionError({
+        message: `error "${err?.message}" lacks "${includes}"`,
+      });
     }
     return err;
   }
@@ -44,7 +46,9 @@ export async function assertRejects(fn: () => Promise<unknown>, includes?: strin
   } catch (e) {
     const err = e as Error;
     if (includes && !String(err?.message).includes(includes)) {
-      throw new nodeAssert.AssertionError({ message: `error "${err?.message}" lacks "${includes}"` });
+      throw new nodeAssert.AssertionError({
+        message: `error "${err?.message}" lacks "${includes}"`,
+      });
     }
     return err;
   }

@@ -56,7 +56,9 @@ export class Rng {
 
   /** Uniform integer in [0, n). */
   int(n: number): number {
-    if (!Number.isInteger(n) || n <= 0) throw new RangeError(`Rng.int needs a positive integer, got ${n}`);
+    if (!Number.isInteger(n) || n <= 0) {
+      throw new RangeError(`Rng.int needs a positive integer, got ${n}`);
+    }
     return Math.floor(this.next() * n);
   }
 
