@@ -8,7 +8,10 @@
  * - a transposed operand is transposed explicitly once (a blocked copy);
  * - a batched A times an unbatched B is one product on the flattened [batch*M, K] rows;
  * - otherwise it loops over the broadcast batch, handing each slice to the fast path as a
- *   zero-copy view of the heap.
+ *   zero-copy view of the heap;
+ * - a 2-D product whose right operand is costly to pack (XNNPACK re-packs it on every call)
+ *   runs transposed, C^T = op(B)^T·op(A)^T, so the smaller operand is packed (see
+ *   {@linkcode preferSwapped}).
  * @module
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
@@ -44,14 +47,14 @@ function bytes(xs: number[]): Uint8Array {
   return new Uint8Array(new Int32Array(xs).buffer);
 }
 
-/**
- * out[b] = in[b]^T for a [batch, r, c] tensor; returns a new [batch, c, r] tensor. A cache-blocked
- * JS loop on heap views: twice as fast as the C++ `Transpose` on large matrices (63 vs 139 ms
- * for 4096 x 3082).
- */
-function transposeLast2(backend: WasmBackend, x: TensorInfo, batch: number, r: number, c: number) {
-  const out = backend.makeOutput([batch, c, r], "float32");
-  const src = heapF32(backend, x), dst = heapF32(backend, out);
+/** dst[b] = src[b]^T for [batch, r, c] data: a cache-blocked copy. */
+function transposeInto(
+  src: Float32Array,
+  dst: Float32Array,
+  batch: number,
+  r: number,
+  c: number,
+): void {
   const BS = 32;
   for (let b = 0; b < batch; b++) {
     const base = b * r * c;
@@ -66,7 +69,46 @@ function transposeLast2(backend: WasmBackend, x: TensorInfo, batch: number, r: n
       }
     }
   }
+}
+
+/**
+ * out[b] = in[b]^T for a [batch, r, c] tensor; returns a new [batch, c, r] tensor. A cache-blocked
+ * JS loop on heap views: twice as fast as the C++ `Transpose` on large matrices (63 vs 139 ms
+ * for 4096 x 3082).
+ */
+function transposeLast2(backend: WasmBackend, x: TensorInfo, batch: number, r: number, c: number) {
+  const out = backend.makeOutput([batch, c, r], "float32");
+  transposeInto(heapF32(backend, x), heapF32(backend, out), batch, r, c);
   return out;
+}
+
+/**
+ * XNNPACK packs the right operand of every product afresh (a new tensor is a new operator), and
+ * that packing costs several times more per element than a JS transpose. Relative cost of
+ * packing one element, in units of transposing one.
+ */
+const PACK_COST = 8;
+
+/**
+ * Whether computing C^T = op(B)^T · op(A)^T (packing op(A)^T, [k, rows]) beats C = op(A) · op(B)
+ * (packing op(B), [k, n]) for a 2-D product of `rows` x k x n. Counts packed and transposed
+ * elements; the swapped form also transposes the [n, rows] result back. Weight gradients
+ * X^T·G with a long inner dimension (X [4096, 128], G [4096, 3082]) are the case it catches:
+ * packing the [4096, 3082] operand alone cost more than the whole product.
+ */
+export function preferSwapped(
+  rows: number,
+  k: number,
+  n: number,
+  transposeA: boolean,
+  transposeB: boolean,
+): boolean {
+  const direct = PACK_COST * k * n + (transposeA ? k * rows : 0) + (transposeB ? k * n : 0);
+  const swapped = PACK_COST * k * rows + (transposeA ? 0 : k * rows) +
+    (transposeB ? 0 : k * n) + rows * n;
+  // With A transposed the packed operand is A's own tensor, whose packing XNNPACK caches per
+  // tensor: sibling products X^T·dQ, X^T·dK, X^T·dV then pack X once. Prefer that on near-ties.
+  return swapped < direct || (transposeA && swapped <= 1.05 * direct);
 }
 
 /** The fast C++ path: one unbatched, untransposed [m,k]·[k,n] product. */
@@ -160,6 +202,22 @@ function batchMatMul({ inputs: { a, b }, attrs, backend }: Args): TensorInfo {
   const outOuter = broadcastBatch(aOuter, bOuter);
   const batchA = sizeOf(aOuter), batchB = sizeOf(bOuter), batch = sizeOf(outOuter);
 
+  // A 2-D product (or batched rows of A over one B, untransposed A) may run as C^T = B'A'.
+  const flat = batchB === 1 && batchA === batch && (batchA === 1 || !transposeA);
+  if (m * n * k > 0 && flat && preferSwapped(batch * m, k, n, transposeA, transposeB)) {
+    return swappedMatMul(
+      backend,
+      a,
+      b,
+      [...outOuter, m, n],
+      batch * m,
+      k,
+      n,
+      transposeA,
+      transposeB,
+    );
+  }
+
   const at = transposeA ? transposeLast2(backend, a, batchA, k, m) : a;
   const bt = transposeB ? transposeLast2(backend, b, batchB, n, k) : b;
   const out = backend.makeOutput([...outOuter, m, n], "float32");
@@ -189,6 +247,35 @@ function batchMatMul({ inputs: { a, b }, attrs, backend }: Args): TensorInfo {
   }
   if (at !== a) backend.disposeData(at.dataId);
   if (bt !== b) backend.disposeData(bt.dataId);
+  return out;
+}
+
+/**
+ * C = op(A)·op(B) for a 2-D [rows, k]·[k, n] product computed as C^T = op(B)^T·op(A)^T, so that
+ * XNNPACK packs op(A)^T ([k, rows]) rather than op(B) ([k, n]); then C^T is transposed back.
+ */
+function swappedMatMul(
+  backend: WasmBackend,
+  a: TensorInfo,
+  b: TensorInfo,
+  outShape: number[],
+  rows: number,
+  k: number,
+  n: number,
+  transposeA: boolean,
+  transposeB: boolean,
+): TensorInfo {
+  // Left operand op(B)^T is [n, k]: B itself when transposed, else B^T.
+  const lhs = transposeB ? b : transposeLast2(backend, b, 1, k, n);
+  // Right operand op(A)^T is [k, rows]: A itself when transposed, else A^T.
+  const rhs = transposeA ? a : transposeLast2(backend, a, 1, rows, k);
+  const ct = backend.makeOutput([n, rows], "float32");
+  fastMatMul(backend, lhs, rhs, ct, n, k, rows);
+  const out = backend.makeOutput(outShape, "float32");
+  transposeInto(heapF32(backend, ct), heapF32(backend, out), 1, n, rows);
+  backend.disposeData(ct.dataId);
+  if (lhs !== b) backend.disposeData(lhs.dataId);
+  if (rhs !== a) backend.disposeData(rhs.dataId);
   return out;
 }
 

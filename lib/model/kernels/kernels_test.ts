@@ -8,6 +8,7 @@ import "@tensorflow/tfjs-backend-wasm";
 import { installKernels } from "./mod.ts";
 import { assert, assertEquals, assertThrows } from "../../util/assert.ts";
 import { leadingAxes } from "./sum.ts";
+import { preferSwapped } from "./batch_mat_mul.ts";
 
 // Directly, not through initBackend, so PLM_BACKEND in the environment cannot redirect it.
 await tf.setBackend("wasm");
@@ -90,6 +91,33 @@ Deno.test("BatchMatMul matches CPU: 2-D, transposes, batches, broadcasting", () 
     // so those cases check values only. Models must reshape [B,T,D]x[D,N] to 2-D.
     const sameBatch = sa.slice(0, -2).join() === sb.slice(0, -2).join();
     assertClose([rand(sa), rand(sb)], sameBatch ? valueAndGrads(f) : (a, b) => [f(a, b)]);
+  }
+});
+
+Deno.test("BatchMatMul swapped path (C^T = B'A') matches CPU for every transpose combination", () => {
+  // Short outputs over a long inner dimension: packing A's side is cheaper, so these swap.
+  assert(preferSwapped(5, 40, 30, true, false));
+  assert(preferSwapped(4096, 128, 3082, false, true) === false); // the LM head: direct
+  assert(preferSwapped(128, 4096, 3082, true, false)); // its weight gradient: swapped
+  assert(preferSwapped(128, 4096, 128, true, false)); // near-tie with A transposed: swapped
+  assert(preferSwapped(512, 4096, 128, true, false) === false);
+  const cases: [number[], number[], boolean, boolean][] = [
+    [[40, 5], [40, 30], true, false],
+    [[5, 40], [40, 30], false, false],
+    [[5, 40], [30, 40], false, true],
+    [[40, 5], [30, 40], true, true],
+    [[2, 3, 40], [40, 30], false, false], // batched rows of A over one B
+    [[2, 3, 40], [30, 40], false, true],
+    [[33, 7], [33, 65], true, false], // sizes off the 32-element transpose blocks
+  ];
+  for (const [sa, sb, ta, tb] of cases) {
+    const size = sa.reduce((x, y) => x * y, 1), last = sa[sa.length - 1];
+    const rows = ta ? last : size / last;
+    const k = tb ? sb[1] : sb[0], n = tb ? sb[0] : sb[1];
+    assert(preferSwapped(rows, k, n, ta, tb), `[${sa}] x [${sb}] should take the swapped path`);
+    const f = (a: tf.Tensor, b: tf.Tensor) => tf.matMul(a, b, ta, tb);
+    // TF.js's matMul gradient cannot reduce a rank-3 x rank-2 batch: values only there.
+    assertClose([rand(sa), rand(sb)], sa.length === 2 ? valueAndGrads(f) : (a, b) => [f(a, b)]);
   }
 });
 
