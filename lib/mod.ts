@@ -12,6 +12,7 @@ export * as tokenizer from "./tokenizer/mod.ts";
 export * as model from "./model/mod.ts";
 export * as train from "./train/mod.ts";
 export * as evaluation from "./eval/mod.ts";
+export * as probe from "./probe/mod.ts";
 export * as runs from "./runs/mod.ts";
 export * as plot from "./plot/mod.ts";
 export * as findings from "./findings/mod.ts";

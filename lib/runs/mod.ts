@@ -6,3 +6,4 @@ export * from "./cache.ts";
 export * from "./experiments.ts";
 export * from "./parallel.ts";
 export * from "./mixed.ts";
+export * from "./probes.ts";

@@ -1,0 +1,406 @@
+/**
+ * What P-probing and Q-probing share (paper §5, Appendices E/F): the 11 prediction tasks and their
+ * labels, the per-task trainable head (a rank-r update of the frozen model's input embedding, a
+ * normalization layer and a linear classifier) and the probe training loop (AdamW, linear decay
+ * to 0, no warmup).
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs";
+import { type Attribute, ATTRIBUTES, type Person } from "../data/types.ts";
+import type { ForwardOptions, GPTConfig } from "../model/gpt.ts";
+import type { CompactVocab } from "../tokenizer/vocab.ts";
+import { AdamW } from "../train/optimizer.ts";
+import { lrAt } from "../train/schedule.ts";
+import { Rng } from "../util/rng.ts";
+
+/** What a probe needs from the frozen model (GPT implements it). */
+export interface ProbeModel {
+  readonly config: GPTConfig;
+  /** [B, T] ids -> [B, T, d] last-layer hidden states (after the final norm). */
+  hidden(ids: tf.Tensor2D, opts?: ForwardOptions): tf.Tensor3D;
+}
+
+/** First token of the value (birth month for b_date) or the whole value. */
+export type ProbeTarget = "first_token" | "whole_attribute";
+
+/** One prediction task: an attribute and what of it is predicted. */
+export interface ProbeTask {
+  attribute: Attribute;
+  target: ProbeTarget;
+}
+
+/**
+ * The paper's 11 tasks: first-token of the six attributes (b_date -> birth month, 12 classes), then
+ * whole-attribute of the five others (the whole birth date has more values than people).
+ */
+export const PROBE_TASKS: readonly ProbeTask[] = [
+  ...ATTRIBUTES.map((attribute) => ({ attribute, target: "first_token" as const })),
+  ...ATTRIBUTES.filter((a) => a !== "b_date").map((attribute) => ({
+    attribute,
+    target: "whole_attribute" as const,
+  })),
+];
+
+/** "first_token/b_city", "whole_attribute/univ", ... */
+export function taskName(task: ProbeTask): string {
+  return `${task.target}/${task.attribute}`;
+}
+
+/** Throws on an unknown or impossible task (the whole birth date is not a classification task). */
+export function validateTasks(tasks: readonly ProbeTask[]): void {
+  if (tasks.length === 0) throw new Error("probe: tasks must not be empty");
+  const seen = new Set<string>();
+  for (const t of tasks) {
+    if (!(ATTRIBUTES as readonly string[]).includes(t.attribute)) {
+      throw new Error(
+        `probe: unknown attribute "${t.attribute}"; allowed: ${ATTRIBUTES.join(", ")}`,
+      );
+    }
+    if (t.target !== "first_token" && t.target !== "whole_attribute") {
+      throw new Error(
+        `probe: target must be "first_token" or "whole_attribute", got "${t.target}"`,
+      );
+    }
+    if (t.target === "whole_attribute" && t.attribute === "b_date") {
+      throw new Error("probe: whole_attribute/b_date is not a task (more dates than people)");
+    }
+    if (seen.has(taskName(t))) throw new Error(`probe: duplicate task ${taskName(t)}`);
+    seen.add(taskName(t));
+  }
+}
+
+/** The classes of a task and each person's class. */
+export interface TaskLabels {
+  task: ProbeTask;
+  /** Class keys: month names, token ids (as strings) of the value's first token, or values. */
+  classes: string[];
+  /** Class index by person id. */
+  labelOf: Map<number, number>;
+}
+
+/** The class key of one person for a task. */
+function classKey(p: Person, task: ProbeTask, vocab: CompactVocab): string {
+  if (task.target === "whole_attribute") return p.values[task.attribute];
+  if (task.attribute === "b_date") return p.birthMonth;
+  // A value is always tokenized as " " + value (tokenizer/docs.ts), so this is its first token.
+  return String(vocab.encode(" " + p.values[task.attribute])[0]);
+}
+
+/** Classes over all `people` (train and test), in order of first appearance. */
+export function taskLabels(
+  people: readonly Person[],
+  vocab: CompactVocab,
+  task: ProbeTask,
+): TaskLabels {
+  const index = new Map<string, number>();
+  const labelOf = new Map<number, number>();
+  for (const p of people) {
+    const k = classKey(p, task, vocab);
+    let c = index.get(k);
+    if (c === undefined) index.set(k, c = index.size);
+    labelOf.set(p.id, c);
+  }
+  return { task, classes: [...index.keys()], labelOf };
+}
+
+/**
+ * The majority-class baseline (%): the share, among `test` labels, of the most frequent `train`
+ * label (the accuracy of a probe that learned nothing but the prior). Ties: the smallest class.
+ */
+export function majorityBaseline(train: readonly number[], test: readonly number[]): number {
+  if (test.length === 0) return NaN;
+  const counts = new Map<number, number>();
+  for (const y of train) counts.set(y, (counts.get(y) ?? 0) + 1);
+  let best = -1;
+  let bestCount = -1;
+  for (const [y, c] of [...counts].sort((a, b) => a[0] - b[0])) {
+    if (c > bestCount) [best, bestCount] = [y, c];
+  }
+  return (100 * test.filter((y) => y === best).length) / test.length;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Heads
+
+/** Normalization before the classifier: LayerNorm (P-probing) or BatchNorm (Q-probing). */
+export type HeadNorm = "layernorm" | "batchnorm";
+
+type Head = {
+  A?: tf.Variable;
+  B?: tf.Variable;
+  gamma: tf.Variable;
+  beta: tf.Variable;
+  W: tf.Variable;
+  b: tf.Variable;
+  runMean?: tf.Variable;
+  runVar?: tf.Variable;
+};
+
+const NORM_EPS = 1e-5;
+/** PyTorch BatchNorm's default running-statistics momentum. */
+const BN_MOMENTUM = 0.1;
+let nextHeadsId = 0;
+
+/**
+ * One trainable head per task. The embedding update starts at zero (A = 0, B ~ N(0, 1/r), as the
+ * toolkit's LoRA embedding update), so a probe starts by reading the frozen model unchanged.
+ */
+export class ProbeHeads {
+  readonly heads: Head[];
+  readonly norm: HeadNorm;
+  readonly rank: number;
+  /** Batch statistics of the last training forward, applied by `commitStats` (BatchNorm only). */
+  #pending: ({ mean: tf.Tensor; variance: tf.Tensor; n: number } | undefined)[];
+
+  constructor(
+    numClasses: readonly number[],
+    opts: { vocabSize: number; dModel: number; rank: number; norm: HeadNorm; seed: number },
+  ) {
+    const { vocabSize: V, dModel: d, rank: r, norm, seed } = opts;
+    if (!Number.isInteger(r) || r < 0) {
+      throw new Error(`probe: rank must be an integer >= 0, got ${r}`);
+    }
+    this.norm = norm;
+    this.rank = r;
+    const prefix = `probe${nextHeadsId++}`;
+    const rng = new Rng(seed, 0x9e0be);
+    const normal = (shape: [number, number], std: number) => {
+      const data = new Float32Array(shape[0] * shape[1]);
+      for (let i = 0; i < data.length; i++) data[i] = rng.normal() * std;
+      return tf.tensor2d(data, shape);
+    };
+    const uniform = (shape: number[], bound: number) => {
+      const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+      for (let i = 0; i < data.length; i++) data[i] = (2 * rng.next() - 1) * bound;
+      return tf.tensor(data, shape);
+    };
+    this.heads = numClasses.map((M, t) =>
+      tf.tidy(() => {
+        if (!(Number.isInteger(M) && M >= 1)) throw new Error(`probe: task ${t} has ${M} classes`);
+        const v = (x: tf.Tensor, name: string, trainable = true) =>
+          tf.variable(x, trainable, `${prefix}/t${t}/${name}`);
+        // PyTorch nn.Linear's default init, U(-1/sqrt(d), 1/sqrt(d)).
+        const h: Head = {
+          gamma: v(tf.ones([d]), "gamma"),
+          beta: v(tf.zeros([d]), "beta"),
+          W: v(uniform([d, M], 1 / Math.sqrt(d)), "W"),
+          b: v(uniform([M], 1 / Math.sqrt(d)), "b"),
+        };
+        if (r > 0) {
+          h.A = v(tf.zeros([V, r]), "A");
+          h.B = v(normal([r, d], 1 / Math.sqrt(r)), "B");
+        }
+        if (norm === "batchnorm") {
+          h.runMean = v(tf.zeros([d]), "runMean", false);
+          h.runVar = v(tf.ones([d]), "runVar", false);
+        }
+        return h;
+      })
+    );
+    this.#pending = this.heads.map(() => undefined);
+  }
+
+  /** Every trainable variable (running statistics excluded). */
+  get trainable(): tf.Variable[] {
+    return this.heads.flatMap((_, t) => this.taskVariables(t));
+  }
+
+  /** The trainable variables of task `t`'s head. */
+  taskVariables(t: number): tf.Variable[] {
+    const h = this.heads[t];
+    return [h.A, h.B, h.gamma, h.beta, h.W, h.b].filter((v) => v !== undefined) as tf.Variable[];
+  }
+
+  /** Number of trainable scalars of one task's head. */
+  numParams(task: number): number {
+    const h = this.heads[task];
+    return [h.A, h.B, h.gamma, h.beta, h.W, h.b].reduce((n, v) => n + (v?.size ?? 0), 0);
+  }
+
+  /** The frozen model's forward options for task `t` (its embedding update, if any). */
+  forward(t: number, dropoutSeed?: number): ForwardOptions {
+    const h = this.heads[t];
+    const opts: ForwardOptions = {};
+    if (h.A && h.B) opts.embeddingUpdate = { A: h.A as tf.Tensor2D, B: h.B as tf.Tensor2D };
+    if (dropoutSeed !== undefined) opts.dropoutSeed = dropoutSeed;
+    return opts;
+  }
+
+  /** Features [N, d] -> logits [N, M] of task `t`. `training` picks BatchNorm's statistics. */
+  logits(t: number, x: tf.Tensor2D, training: boolean): tf.Tensor2D {
+    const h = this.heads[t];
+    let y: tf.Tensor2D;
+    if (this.norm === "layernorm") {
+      const { mean, variance } = tf.moments(x, -1, true);
+      y = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, NORM_EPS)));
+    } else if (training) {
+      const { mean, variance } = tf.moments(x, 0);
+      if (x.shape[0] < 2) throw new Error("probe: BatchNorm needs training batches of at least 2");
+      this.#pending[t]?.mean.dispose();
+      this.#pending[t]?.variance.dispose();
+      this.#pending[t] = {
+        mean: tf.keep(mean.clone()),
+        variance: tf.keep(variance.clone()),
+        n: x.shape[0],
+      };
+      y = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, NORM_EPS)));
+    } else {
+      y = tf.div(tf.sub(x, h.runMean!), tf.sqrt(tf.add(h.runVar!, NORM_EPS)));
+    }
+    y = tf.add(tf.mul(y, h.gamma), h.beta);
+    return tf.add(tf.matMul(y, h.W as tf.Tensor2D), h.b);
+  }
+
+  /** Moves BatchNorm's running statistics toward the last training batch's (as PyTorch does). */
+  commitStats(): void {
+    this.#pending.forEach((p, t) => {
+      if (!p) return;
+      const h = this.heads[t];
+      tf.tidy(() => {
+        const unbiased = tf.mul(p.variance, p.n / (p.n - 1));
+        h.runMean!.assign(tf.add(tf.mul(h.runMean!, 1 - BN_MOMENTUM), tf.mul(p.mean, BN_MOMENTUM)));
+        h.runVar!.assign(tf.add(tf.mul(h.runVar!, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
+      });
+      tf.dispose([p.mean, p.variance]);
+      this.#pending[t] = undefined;
+    });
+  }
+
+  /** Frees every variable. */
+  dispose(): void {
+    for (const p of this.#pending) if (p) tf.dispose([p.mean, p.variance]);
+    for (const h of this.heads) {
+      tf.dispose(
+        [h.A, h.B, h.gamma, h.beta, h.W, h.b, h.runMean, h.runVar].filter((v) =>
+          v !== undefined
+        ) as tf.Tensor[],
+      );
+    }
+  }
+}
+
+/**
+ * Weighted mean cross-entropy of logits [N, M] against labels, without a one-hot tensor: the
+ * picked log-probabilities are gathered by flat index. Rows of weight 0 do not count; if every
+ * weight is 0 the loss is 0.
+ */
+export function weightedCrossEntropy(
+  logits: tf.Tensor2D,
+  labels: Int32Array,
+  weights: Float32Array,
+): tf.Scalar {
+  const [N, M] = logits.shape;
+  let total = 0;
+  for (let i = 0; i < N; i++) total += weights[i];
+  const flat = new Int32Array(N);
+  const w = new Float32Array(N);
+  for (let i = 0; i < N; i++) {
+    if (weights[i] !== 0 && !(labels[i] >= 0 && labels[i] < M)) {
+      throw new Error(`probe: label ${labels[i]} of row ${i} is outside [0, ${M})`);
+    }
+    flat[i] = i * M + (weights[i] !== 0 ? labels[i] : 0);
+    w[i] = total > 0 ? weights[i] / total : 0;
+  }
+  const picked = tf.gather(tf.reshape(tf.logSoftmax(logits), [-1]), tf.tensor1d(flat, "int32"));
+  return tf.neg(tf.sum(tf.mul(picked, tf.tensor1d(w))));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training loop
+
+/** Optimization settings shared by both probes (paper: AdamW, wd 0.3, lr 1e-3, linear decay). */
+export interface ProbeTrainOptions {
+  steps: number;
+  batchSize: number;
+  lr: number;
+  weightDecay: number;
+  seed: number;
+  /** Called after each step with the summed loss over tasks. */
+  onStep?: (info: { step: number; loss: number; lr: number }) => void;
+}
+
+/** Loss curve summary of a probe run. */
+export interface ProbeTraining {
+  steps: number;
+  batchSize: number;
+  /** Summed loss over tasks: mean of the first and of the last 10% of steps. */
+  firstLoss: number;
+  finalLoss: number;
+  seconds: number;
+}
+
+/**
+ * Trains `heads` for `opts.steps` steps. `loss(rows, step, task)` returns task `task`'s loss on
+ * the training rows `rows` (indices into 0..nTrain-1, drawn epoch by epoch without replacement;
+ * every task sees the same rows). Gradients are taken task by task, so memory holds one task's
+ * activations at a time; clipping is off, so the one optimizer over all tasks is the same as one
+ * optimizer per task.
+ */
+export function trainHeads(
+  heads: ProbeHeads,
+  nTrain: number,
+  opts: ProbeTrainOptions & { loss: (rows: number[], step: number, task: number) => tf.Scalar },
+): ProbeTraining {
+  const { steps, batchSize, lr, weightDecay, seed } = opts;
+  if (!Number.isInteger(steps) || steps <= 0) {
+    throw new Error(`probe: steps must be a positive integer, got ${steps}`);
+  }
+  if (!Number.isInteger(batchSize) || batchSize <= 0) {
+    throw new Error(`probe: batchSize must be a positive integer, got ${batchSize}`);
+  }
+  if (nTrain <= 0) throw new Error("probe: no training items (is the P_train split empty?)");
+  const rng = new Rng(seed, 0xba7c4);
+  const order: number[] = [];
+  const nextRows = () => {
+    const rows: number[] = [];
+    while (rows.length < Math.min(batchSize, nTrain)) {
+      if (order.length === 0) order.push(...rng.shuffle([...Array(nTrain).keys()]));
+      rows.push(order.pop()!);
+    }
+    return rows;
+  };
+  const opt = new AdamW(heads.trainable, { weightDecay, clip: 0, eps: 1e-6 });
+  const losses: number[] = [];
+  const t0 = performance.now();
+  try {
+    for (let step = 0; step < steps; step++) {
+      const rate = lrAt(step, { peak: lr, warmup: 0, total: steps, minRatio: 0, decay: "linear" });
+      const rows = nextRows();
+      const grads: tf.NamedTensorMap = {};
+      let loss = 0;
+      heads.heads.forEach((_, t) => {
+        const r = tf.variableGrads(() => opts.loss(rows, step, t), heads.taskVariables(t));
+        Object.assign(grads, r.grads);
+        loss += r.value.dataSync()[0];
+        r.value.dispose();
+      });
+      tf.dispose(opt.apply(grads, rate));
+      heads.commitStats();
+      tf.dispose(Object.values(grads));
+      losses.push(loss);
+      opts.onStep?.({ step: step + 1, loss, lr: rate });
+    }
+  } finally {
+    opt.dispose();
+  }
+  const k = Math.max(1, Math.round(steps / 10));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return {
+    steps,
+    batchSize,
+    firstLoss: mean(losses.slice(0, k)),
+    finalLoss: mean(losses.slice(-k)),
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** Steps for `epochs` passes over `nTrain` items at `batchSize` (at least 1). */
+export function stepsForEpochs(nTrain: number, batchSize: number, epochs: number): number {
+  return Math.max(1, Math.round((epochs * nTrain) / batchSize));
+}
+
+/** Pads to a multiple of 8 (capped at `max`) so the model caches few rotary tables and masks. */
+export function paddedLength(len: number, max: number): number {
+  return Math.min(max, Math.ceil(len / 8) * 8);
+}

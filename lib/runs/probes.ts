@@ -1,0 +1,144 @@
+/**
+ * P-probing and Q-probing (paper §5) as cached runs on top of a cached BIO pretraining run: the
+ * pretrained weights are loaded, frozen, and probed; the result is keyed by the pretraining spec
+ * plus the probe settings, with its own code version (the engine, experiments.ts, lib/probe and
+ * this file), so probe changes never discard pretraining runs.
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { join } from "node:path";
+import { initBackend } from "../model/backend.ts";
+import type { GPT } from "../model/gpt.ts";
+import { latestCheckpoint, loadCheckpoint } from "../train/checkpoint.ts";
+import { pProbe as runPProbe, type PProbeResult } from "../probe/p_probe.ts";
+import { qProbe as runQProbe, type QProbeResult } from "../probe/q_probe.ts";
+import { cached, codeVersion } from "./cache.ts";
+import {
+  buildModel,
+  datasetFor,
+  pretrain,
+  pretrainSpec,
+  resolvePreset,
+  type RunOptions,
+  type RunRequest,
+} from "./experiments.ts";
+
+/** The code version of probe runs. */
+export function probesCode(): string {
+  return codeVersion(["runs/experiments.ts", "runs/probes.ts", "probe"]);
+}
+
+/** Probe settings of a run (defaults: the paper's, steps scaled by epochs to the preset's N). */
+export interface ProbeRunSettings {
+  /** Embedding-update rank (P default 2, Q default 16). */
+  rank?: number;
+  /** Optimizer steps (default: 30 epochs for P, 120 for Q over the P_train people). */
+  steps?: number;
+  /** Probe seed (default: the request's seed). */
+  seed?: number;
+}
+
+/** The cache spec of a probe run. */
+export function probeSpec(kind: "p" | "q", req: RunRequest, settings: ProbeRunSettings = {}) {
+  return {
+    pretrain: pretrainSpec(req),
+    probe: {
+      kind,
+      rank: settings.rank ?? (kind === "p" ? 2 : 16),
+      steps: settings.steps ?? null,
+      seed: settings.seed ?? req.seed,
+      batchSize: kind === "p" ? 50 : 200,
+      lr: 1e-3,
+      weightDecay: 0.3,
+      epochs: kind === "p" ? 30 : 120,
+    },
+  };
+}
+
+/** Loads the final weights of a pretraining run (the pattern of experiments.ts). */
+async function loadPretrained(model: GPT, dir: string): Promise<void> {
+  const path = await latestCheckpoint(join(dir, "ckpt"));
+  if (!path) throw new Error(`pretraining run ${dir} has no checkpoint`);
+  const ck = await loadCheckpoint(path);
+  tf.tidy(() => {
+    for (const [name, v] of Object.entries(model.params)) {
+      const t = ck.tensors[`param/${name}`];
+      if (!t) throw new Error(`checkpoint ${path} lacks parameter "${name}"`);
+      v.assign(tf.tensor(t.data, v.shape));
+    }
+  });
+}
+
+async function probeRun<R>(
+  kind: "p" | "q",
+  req: RunRequest,
+  settings: ProbeRunSettings,
+  opts: RunOptions,
+  run: (
+    model: GPT,
+    ds: ReturnType<typeof datasetFor>,
+    s: ReturnType<typeof probeSpec>["probe"],
+  ) => R,
+) {
+  const pre = await pretrain(req, opts);
+  const spec = probeSpec(kind, req, settings);
+  return await cached(`${kind}probe`, spec, async () => {
+    const info = await initBackend({ quiet: true });
+    const p = resolvePreset(req);
+    const ds = datasetFor(req.config, p.people, req.seed);
+    const model = buildModel(p, ds, req.seed);
+    try {
+      await loadPretrained(model, pre.dir);
+      const result = run(model, ds, spec.probe);
+      return { spec, backend: info.name, pretrainKey: pre.cacheKey, ...result };
+    } finally {
+      model.dispose();
+    }
+  }, { code: probesCode() });
+}
+
+/** P-probing (Figures 5/6/13/15) of the pretrained model of `req`, cached. */
+export async function pProbe(
+  req: RunRequest,
+  settings: ProbeRunSettings = {},
+  opts: RunOptions = {},
+): Promise<
+  PProbeResult & { spec: ReturnType<typeof probeSpec>; backend: string; pretrainKey: string } & {
+    cacheKey: string;
+    cached: boolean;
+  }
+> {
+  return await probeRun("p", req, settings, opts, (model, ds, s) =>
+    runPProbe(model, ds, {
+      rank: s.rank,
+      steps: s.steps ?? undefined,
+      epochs: s.epochs,
+      batchSize: s.batchSize,
+      lr: s.lr,
+      weightDecay: s.weightDecay,
+      seed: s.seed,
+    }));
+}
+
+/** Q-probing (Figures 7/16) of the pretrained model of `req`, cached. */
+export async function qProbe(
+  req: RunRequest,
+  settings: ProbeRunSettings = {},
+  opts: RunOptions = {},
+): Promise<
+  QProbeResult & { spec: ReturnType<typeof probeSpec>; backend: string; pretrainKey: string } & {
+    cacheKey: string;
+    cached: boolean;
+  }
+> {
+  return await probeRun("q", req, settings, opts, (model, ds, s) =>
+    runQProbe(model, ds, {
+      rank: s.rank,
+      steps: s.steps ?? undefined,
+      epochs: s.epochs,
+      batchSize: s.batchSize,
+      lr: s.lr,
+      weightDecay: s.weightDecay,
+      seed: s.seed,
+    }));
+}
