@@ -26,7 +26,7 @@ export function fig2Grid(preset: PresetName): { qvRanks: number[]; embeddingRank
     ? { qvRanks: [32, 16, 8, 4, 2], embeddingRanks: ["0", "16", "32", "64", "128", "all"] }
     : preset === "smoke"
     ? { qvRanks: [8], embeddingRanks: ["0", "all"] }
-    : { qvRanks: [32, 8, 2], embeddingRanks: ["0", "16", "128", "all"] };
+    : { qvRanks: [16, 2], embeddingRanks: ["0", "128", "all"] };
 }
 
 /** One grid cell of ours beside the paper's. */

@@ -10,7 +10,7 @@ import { currentPreset, type PresetName } from "../config/preset.ts";
 import { ATTRIBUTES } from "../data/types.ts";
 import { datasetFor, type FinetuneRequest, pretrain } from "../runs/experiments.ts";
 import { PAPER_BASELINES, PAPER_CONFIG_NAMES, paperQA } from "./paper.ts";
-import { ensureQA, type FindingRunOptions, majorityBaseline, meanStd } from "./runs.ts";
+import { cachedOnly, ensureQA, type FindingRunOptions, majorityBaseline, meanStd } from "./runs.ts";
 import { type HeatmapCell, heatmapSpec } from "../plot/specs.ts";
 import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
@@ -35,6 +35,8 @@ export interface Fig3Options extends FindingRunOptions {
   rows?: string[];
   /** Seeds per row (default: the preset's, more for the headline rows). */
   seeds?: number;
+  /** Use only runs already in the cache (see `onlyCachedFromEnv`). */
+  onlyCached?: boolean;
 }
 
 /** One cell of our Figure 3 with the paper's value. */
@@ -96,7 +98,8 @@ export function fig3Requests(opts: Fig3Options = {}): FinetuneRequest[] {
 export async function fig3(opts: Fig3Options = {}): Promise<Fig3Result> {
   const t0 = performance.now();
   const preset = opts.preset ?? currentPreset();
-  const reqs = fig3Requests({ ...opts, preset });
+  const all = fig3Requests({ ...opts, preset });
+  const reqs = opts.onlyCached ? await cachedOnly(all) : all;
   const done = await ensureQA(reqs, { ...opts, defaultWorkers: getPreset(preset).workers });
   const rows = [...new Set(reqs.map((r) => r.config))];
   const ood = (r: (typeof done)[number]["result"], a: string, split = "P_test") =>

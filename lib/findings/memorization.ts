@@ -10,7 +10,7 @@ import { getPreset } from "../config/presets.ts";
 import { currentPreset, type PresetName } from "../config/preset.ts";
 import type { RunRequest } from "../runs/experiments.ts";
 import { FIG3_ROWS, fig3Requests } from "./fig3.ts";
-import { ensurePretrained, type FindingRunOptions } from "./runs.ts";
+import { ensurePretrained, type FindingRunOptions, isPretrained } from "./runs.ts";
 import { heatmapSpec, lineSpec } from "../plot/specs.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
 
@@ -19,6 +19,8 @@ export interface MemorizationOptions extends FindingRunOptions {
   preset?: PresetName;
   rows?: string[];
   seeds?: number;
+  /** Use only pretrained models already in the cache. */
+  onlyCached?: boolean;
 }
 
 /** One pretrained model's numbers. */
@@ -41,7 +43,12 @@ export async function memorization(opts: MemorizationOptions = {}): Promise<{
   runs: MemorizationRun[];
 }> {
   const preset = opts.preset ?? currentPreset();
-  const reqs: RunRequest[] = fig3Requests({ preset, rows: opts.rows, seeds: opts.seeds });
+  let reqs: RunRequest[] = fig3Requests({ preset, rows: opts.rows, seeds: opts.seeds });
+  if (opts.onlyCached) {
+    const kept: RunRequest[] = [];
+    for (const r of reqs) if (await isPretrained(r)) kept.push(r);
+    reqs = kept;
+  }
   const done = await ensurePretrained(reqs, { ...opts, defaultWorkers: getPreset(preset).workers });
   return {
     preset,

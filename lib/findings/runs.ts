@@ -161,3 +161,24 @@ export function seedsFromEnv(): number | undefined {
   }
   return n;
 }
+
+/**
+ * `PLM_ONLY_CACHED=1`: a notebook draws what the cache already holds instead of running what is
+ * missing (e.g. to redraw a figure from a partial sweep); every figure records its seeds per row.
+ */
+export function onlyCachedFromEnv(): boolean {
+  const v = Deno.env.get("PLM_ONLY_CACHED")?.trim();
+  return v === "1" || v === "true";
+}
+
+/** Keeps the requests whose finetune results are cached; throws if a row has none left. */
+export async function cachedOnly<R extends FinetuneRequest>(reqs: R[]): Promise<R[]> {
+  const kept: R[] = [];
+  for (const r of reqs) if (await isCached(r)) kept.push(r);
+  for (const row of new Set(reqs.map((r) => r.config))) {
+    if (!kept.some((r) => r.config === row)) {
+      throw new Error(`no cached run for row "${row}" (PLM_ONLY_CACHED is set): run it first`);
+    }
+  }
+  return kept;
+}
