@@ -227,8 +227,77 @@ export function fig3Plotly(res: Fig3Result): PlotlyFigure {
   };
 }
 
-/** Writes figures/fig3.{svg,png,html,json}. */
+/**
+ * The headline rows' P_test mean accuracy as bars with error bars (± one standard deviation over
+ * seeds; the seeds are written under each bar) and the paper's value as a black tick.
+ */
+export function fig3HeadlineSpec(res: Fig3Result): VegaLiteSpec {
+  const values = res.cells
+    .filter((c) => c.column === "mean" && HEADLINE_ROWS.includes(c.row))
+    .map((c) => ({
+      row: `${c.row} (${c.seeds} seed${c.seeds > 1 ? "s" : ""})`,
+      ours: c.ours,
+      lo: Math.max(0, c.ours - c.std),
+      hi: Math.min(100, c.ours + c.std),
+      paper: c.paper,
+    }));
+  const x = {
+    field: "row",
+    type: "nominal",
+    title: null,
+    sort: null,
+    axis: { labelAngle: 0, labelLimit: 400 },
+  };
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    title: {
+      text: [
+        `Figure 3, headline rows [${res.preset}]`,
+        "P_test QA accuracy: mean ± sd over seeds; black tick = paper",
+      ],
+    },
+    width: 170 * Math.max(1, values.length),
+    height: 260,
+    data: { values },
+    layer: [
+      {
+        mark: { type: "bar", color: "#4c78a8" },
+        encoding: {
+          x,
+          y: {
+            field: "ours",
+            type: "quantitative",
+            title: "P_test accuracy (%)",
+            scale: { domain: [0, 100] },
+          },
+        },
+      },
+      {
+        mark: { type: "rule", strokeWidth: 2 },
+        encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
+      },
+      {
+        mark: { type: "tick", color: "black", thickness: 3, size: 40 },
+        encoding: { x, y: { field: "paper", type: "quantitative" } },
+      },
+      {
+        mark: { type: "text", dy: -8, fontSize: 11 },
+        encoding: {
+          x,
+          y: { field: "hi", type: "quantitative" },
+          text: { field: "ours", format: ".1f" },
+        },
+      },
+    ],
+    config: { font: "DejaVu Sans" },
+  } as unknown as VegaLiteSpec;
+}
+
+/** Writes figures/fig3.{svg,png,html,json} and figures/fig3_headline.{svg,png}. */
 export async function saveFig3(res: Fig3Result, opts: { dir?: string } = {}): Promise<SavedFigure> {
+  if (res.cells.some((c) => c.column === "mean" && HEADLINE_ROWS.includes(c.row))) {
+    await saveFigure("fig3_headline", fig3HeadlineSpec(res), { dir: opts.dir, preset: res.preset });
+  }
   return await saveFigure("fig3", fig3Spec(res), {
     dir: opts.dir,
     preset: res.preset,
