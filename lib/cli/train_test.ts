@@ -1,5 +1,6 @@
 import { assert, assertEquals } from "../util/assert.ts";
 import { main } from "./train.ts";
+import { setRunsDir } from "../runs/cache.ts";
 
 Deno.test("train CLI: bad configuration, preset and numbers exit 2 with a clear message", async () => {
   const errors: string[] = [];
@@ -21,7 +22,7 @@ Deno.test("train CLI: bad configuration, preset and numbers exit 2 with a clear 
 
 Deno.test("train CLI: a smoke run pretrains, finetunes and prints both tables", async () => {
   const dir = await Deno.makeTempDir();
-  Deno.env.set("PLM_RUNS_DIR", dir);
+  setRunsDir(dir);
   const lines: string[] = [];
   const orig = console.log;
   console.log = (m: string) => lines.push(String(m));
@@ -35,7 +36,7 @@ Deno.test("train CLI: a smoke run pretrains, finetunes and prints both tables", 
     assert(out.includes("P_test") && out.includes("qaFirstToken"), out);
   } finally {
     console.log = orig;
-    Deno.env.delete("PLM_RUNS_DIR");
+    setRunsDir(undefined);
     await Deno.remove(dir, { recursive: true });
   }
 });

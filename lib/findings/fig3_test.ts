@@ -1,14 +1,15 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "../util/assert.ts";
 import { fig3, FIG3_COLUMNS, fig3Requests, fig3Table, saveFig3 } from "./fig3.ts";
 import { fig2 } from "./fig2.ts";
+import { setRunsDir } from "../runs/cache.ts";
 
 async function withRunsDir<T>(f: (dir: string) => Promise<T>): Promise<T> {
   const dir = await Deno.makeTempDir();
-  Deno.env.set("PLM_RUNS_DIR", dir);
+  setRunsDir(dir);
   try {
     return await f(dir);
   } finally {
-    Deno.env.delete("PLM_RUNS_DIR");
+    setRunsDir(undefined);
     await Deno.remove(dir, { recursive: true });
   }
 }

@@ -13,9 +13,20 @@ import { writeJsonAtomic } from "../util/fs.ts";
 const LIB = dirname(dirname(fileURLToPath(import.meta.url)));
 /** Repository root (parent of lib/). */
 export const ROOT: string = dirname(LIB);
-/** Where runs are cached (ignored by git). Override with PLM_RUNS_DIR. */
+let runsDirOverride: string | undefined;
+
+/**
+ * Sets (or with undefined clears) the cache folder for this module instance, e.g. a temp folder in
+ * a test. Unlike the PLM_RUNS_DIR environment variable this is not shared with test files that run
+ * in parallel in the same process.
+ */
+export function setRunsDir(dir: string | undefined): void {
+  runsDirOverride = dir;
+}
+
+/** Where runs are cached (ignored by git): `setRunsDir`, else PLM_RUNS_DIR, else data/runs. */
 export function runsDir(): string {
-  return Deno.env.get("PLM_RUNS_DIR") ?? join(ROOT, "data", "runs");
+  return runsDirOverride ?? Deno.env.get("PLM_RUNS_DIR") ?? join(ROOT, "data", "runs");
 }
 
 /** JSON with object keys sorted, so equal specs hash equally whatever their key order. */

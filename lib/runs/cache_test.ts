@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertNotEquals } from "../util/assert.ts";
-import { cached, canonicalJson, codeVersion, runKey } from "./cache.ts";
+import { cached, canonicalJson, codeVersion, runKey, setRunsDir } from "./cache.ts";
 
 Deno.test("canonicalJson and runKey ignore key order but see every value", () => {
   assertEquals(
@@ -14,7 +14,7 @@ Deno.test("canonicalJson and runKey ignore key order but see every value", () =>
 
 Deno.test("cached computes once, then reuses; a changed spec recomputes", async () => {
   const dir = await Deno.makeTempDir();
-  Deno.env.set("PLM_RUNS_DIR", dir);
+  setRunsDir(dir);
   try {
     let calls = 0;
     const f = () => cached("t", { x: 1 }, () => Promise.resolve({ v: ++calls }));
@@ -25,7 +25,7 @@ Deno.test("cached computes once, then reuses; a changed spec recomputes", async 
     assertEquals([c.v, c.cached], [2, false]);
     assert(a.cacheKey !== c.cacheKey);
   } finally {
-    Deno.env.delete("PLM_RUNS_DIR");
+    setRunsDir(undefined);
     await Deno.remove(dir, { recursive: true });
   }
 });

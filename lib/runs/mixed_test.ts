@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertThrows } from "../util/assert.ts";
 import { mixedSpec, mixedTrain } from "./mixed.ts";
 import { pretrainSpec } from "./experiments.ts";
+import { setRunsDir } from "./cache.ts";
 
 Deno.test("mixedSpec: the paper's budget by default, QAr checked", () => {
   const req = { preset: "smoke" as const, config: "single", seed: 0 };
@@ -13,7 +14,7 @@ Deno.test("mixedSpec: the paper's budget by default, QAr checked", () => {
 
 Deno.test("mixedTrain at smoke: trains, records the learning curves, caches", async () => {
   const dir = await Deno.makeTempDir();
-  Deno.env.set("PLM_RUNS_DIR", dir);
+  setRunsDir(dir);
   try {
     const req = {
       preset: "smoke" as const,
@@ -40,7 +41,7 @@ Deno.test("mixedTrain at smoke: trains, records the learning curves, caches", as
     assert(b.cached);
     assertEquals(b.qa, a.qa);
   } finally {
-    Deno.env.delete("PLM_RUNS_DIR");
+    setRunsDir(undefined);
     await Deno.remove(dir, { recursive: true });
   }
 });

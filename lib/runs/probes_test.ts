@@ -1,5 +1,6 @@
 import { assert, assertEquals } from "../util/assert.ts";
 import { pProbe, probeSpec, qProbe } from "./probes.ts";
+import { setRunsDir } from "./cache.ts";
 
 Deno.test("probeSpec: paper defaults per kind, rank in the key", () => {
   const req = { preset: "smoke" as const, config: "single", seed: 0 };
@@ -10,7 +11,7 @@ Deno.test("probeSpec: paper defaults per kind, rank in the key", () => {
 
 Deno.test("pProbe/qProbe runs at smoke: pretrain, probe, cache", async () => {
   const dir = await Deno.makeTempDir();
-  Deno.env.set("PLM_RUNS_DIR", dir);
+  setRunsDir(dir);
   try {
     const req = { preset: "smoke" as const, config: "single+permute1", seed: 0 };
     const p = await pProbe(req, { steps: 2 }, { progress: false });
@@ -23,7 +24,7 @@ Deno.test("pProbe/qProbe runs at smoke: pretrain, probe, cache", async () => {
     assert(again.cached);
     assertEquals(again.cells, p.cells);
   } finally {
-    Deno.env.delete("PLM_RUNS_DIR");
+    setRunsDir(undefined);
     await Deno.remove(dir, { recursive: true });
   }
 });
