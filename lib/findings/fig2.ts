@@ -155,7 +155,13 @@ export function fig2Spec(res: Fig2Result): VegaLiteSpec {
         {
           mark: "rect",
           encoding: {
-            x: { field: "x", type: "ordinal", title: "embedding update rank r'", sort: null },
+            x: {
+              field: "x",
+              type: "ordinal",
+              title: "embedding update rank r'",
+              sort: null,
+              axis: { labelAngle: 0 },
+            },
             y: { field: "y", type: "ordinal", title: "LoRA rank r on query/value", sort: null },
             color: {
               field: "ours",
