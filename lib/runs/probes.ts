@@ -69,16 +69,23 @@ async function loadPretrained(model: GPT, dir: string): Promise<void> {
   });
 }
 
+/** The training options both probes take, as the spec fixes them. */
+interface ProbeTrainOptions {
+  rank: number;
+  steps?: number;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  weightDecay: number;
+  seed: number;
+}
+
 async function probeRun<R>(
   kind: "p" | "q",
   req: RunRequest,
   settings: ProbeRunSettings,
   opts: RunOptions,
-  run: (
-    model: GPT,
-    ds: ReturnType<typeof datasetFor>,
-    s: ReturnType<typeof probeSpec>["probe"],
-  ) => R,
+  run: (model: GPT, ds: ReturnType<typeof datasetFor>, opts: ProbeTrainOptions) => R,
 ) {
   const pre = await pretrain(req, opts);
   const spec = probeSpec(kind, req, settings);
@@ -89,7 +96,16 @@ async function probeRun<R>(
     const model = buildModel(p, ds, req.seed);
     try {
       await loadPretrained(model, pre.dir);
-      const result = run(model, ds, spec.probe);
+      const { rank, steps, epochs, batchSize, lr, weightDecay, seed } = spec.probe;
+      const result = run(model, ds, {
+        rank,
+        steps: steps ?? undefined,
+        epochs,
+        batchSize,
+        lr,
+        weightDecay,
+        seed,
+      });
       return { spec, backend: info.name, pretrainKey: pre.cacheKey, ...result };
     } finally {
       model.dispose();
@@ -108,16 +124,7 @@ export async function pProbe(
     cached: boolean;
   }
 > {
-  return await probeRun("p", req, settings, opts, (model, ds, s) =>
-    runPProbe(model, ds, {
-      rank: s.rank,
-      steps: s.steps ?? undefined,
-      epochs: s.epochs,
-      batchSize: s.batchSize,
-      lr: s.lr,
-      weightDecay: s.weightDecay,
-      seed: s.seed,
-    }));
+  return await probeRun("p", req, settings, opts, runPProbe);
 }
 
 /** Q-probing (Figures 7/16) of the pretrained model of `req`, cached. */
@@ -131,14 +138,5 @@ export async function qProbe(
     cached: boolean;
   }
 > {
-  return await probeRun("q", req, settings, opts, (model, ds, s) =>
-    runQProbe(model, ds, {
-      rank: s.rank,
-      steps: s.steps ?? undefined,
-      epochs: s.epochs,
-      batchSize: s.batchSize,
-      lr: s.lr,
-      weightDecay: s.weightDecay,
-      seed: s.seed,
-    }));
+  return await probeRun("q", req, settings, opts, runQProbe);
 }
