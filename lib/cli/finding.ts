@@ -11,17 +11,49 @@ import { parseArgs } from "node:util";
 import { parsePreset, PRESETS } from "../config/preset.ts";
 import { fig3, fig3Table, saveFig3 } from "../findings/fig3.ts";
 import { fig2, saveFig2 } from "../findings/fig2.ts";
-import { figuresDir } from "../findings/runs.ts";
-import { currentPreset } from "../config/preset.ts";
+import { figuresDir, onlyCachedFromEnv } from "../findings/runs.ts";
+import { currentPreset, type PresetName } from "../config/preset.ts";
 
-/** The findings this CLI can run, with what each draws. */
-export const FINDINGS: Record<string, string> = {
-  fig2: "QA finetune grid (LoRA q/v rank x embedding rank, + full) for single and multi5+permute",
-  fig3: "QA columns of Figure 3: 16 bioS rows, P_test accuracy after pretrain + QA finetune",
+/** What a finding is asked for on the command line. */
+export interface FindingArgs {
+  preset: PresetName;
+  rows?: string[];
+  seeds?: number;
+  workers?: number;
+  onlyCached: boolean;
+}
+
+/** One finding: what it draws, and how to compute and save it into `dir`. */
+export interface Finding {
+  describe: string;
+  /** Computes the figure (running what is missing), saves it; returns the files written. */
+  run(args: FindingArgs, dir: string): Promise<string[]>;
+}
+
+/** The paths of saved figures (some figures save more than one). */
+const files = (...saved: object[]): string[] =>
+  saved.flatMap((s) => Object.values(s).filter((f): f is string => typeof f === "string"));
+
+/** The findings this CLI can run. */
+export const FINDINGS: Record<string, Finding> = {
+  fig2: {
+    describe:
+      "QA finetune grid (LoRA q/v rank x embedding rank, + full) for single and multi5+permute",
+    run: async (a, dir) => files(await saveFig2(await fig2(a), { dir })),
+  },
+  fig3: {
+    describe: "Figure 3: 16 bioS rows, P_test QA accuracy after pretrain + QA finetune",
+    run: async (a, dir) => {
+      const res = await fig3(a);
+      console.log(fig3Table(res).toString());
+      return files(await saveFig3(res, { dir }));
+    },
+  },
 };
 
 const USAGE = `usage: deno task finding <${Object.keys(FINDINGS).join("|")}> ` +
-  `[--preset ${PRESETS.join("|")}] [--rows a,b] [--seeds N] [--workers N] [--out DIR]`;
+  `[--preset ${PRESETS.join("|")}] [--rows a,b] [--seeds N] [--workers N] [--only-cached] ` +
+  `[--out DIR]`;
 
 /** Parses the arguments and runs the finding; returns the process exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -36,6 +68,7 @@ export async function main(args: string[]): Promise<number> {
         seeds: { type: "string" },
         workers: { type: "string" },
         out: { type: "string" },
+        "only-cached": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -46,7 +79,7 @@ export async function main(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   if (values.help) {
     console.log(USAGE);
-    for (const [k, v] of Object.entries(FINDINGS)) console.log(`  ${k}: ${v}`);
+    for (const [k, v] of Object.entries(FINDINGS)) console.log(`  ${k}: ${v.describe}`);
     return 0;
   }
   const name = positionals[0];
@@ -72,23 +105,16 @@ export async function main(args: string[]): Promise<number> {
       : currentPreset();
     const dir = values.out ?? figuresDir(preset);
     const rows = values.rows?.split(",").map((s) => s.trim()).filter(Boolean);
-    const opts = {
+    const args: FindingArgs = {
       preset,
       rows,
       seeds: int("seeds", values.seeds),
       workers: int("workers", values.workers),
+      onlyCached: values["only-cached"] ?? onlyCachedFromEnv(),
     };
     const t0 = performance.now();
-    if (name === "fig3") {
-      const res = await fig3(opts);
-      console.log(fig3Table(res).toString());
-      const saved = await saveFig3(res, { dir });
-      console.log(`wrote ${Object.values(saved).join(", ")}`);
-    } else if (name === "fig2") {
-      const res = await fig2(opts);
-      const saved = await saveFig2(res, { dir });
-      console.log(`wrote ${Object.values(saved).join(", ")}`);
-    }
+    const written = await FINDINGS[name].run(args, dir);
+    console.log(`wrote ${written.join(", ")}`);
     console.log(`${name} done in ${((performance.now() - t0) / 60000).toFixed(1)} min`);
     return 0;
   } catch (e) {

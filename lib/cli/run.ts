@@ -4,16 +4,29 @@
  *
  *   deno run -A lib/cli/run.ts '{"kind":"qa","preset":"tiny","config":"single","seed":0}'
  *
- * A JSON array runs its requests one after the other. Kinds: "pretrain" (BIO pretraining + memorization) and "qa" (pretraining, then QA finetuning
- * and evaluation; `finetune` overrides select e.g. a LoRA cell).
+ * A JSON array runs its requests one after the other. Kinds: "pretrain" (BIO pretraining +
+ * memorization), "qa" (pretraining, then QA finetuning and evaluation; `finetune` overrides select
+ * e.g. a LoRA cell), "mixed" (mixed training at `QAr`), "pprobe" and "qprobe" (probes of the
+ * pretrained model; `probe` holds their settings).
  * @module
  */
 import { type FinetuneRequest, pretrain, qaFinetune } from "../runs/experiments.ts";
+import { type MixedRequest, mixedTrain } from "../runs/mixed.ts";
+import { pProbe, type ProbeRunSettings, qProbe } from "../runs/probes.ts";
+
+/** The request kinds a worker runs. */
+export const WORKER_KINDS = ["pretrain", "qa", "mixed", "pprobe", "qprobe"] as const;
 
 /** A worker request. */
 export type WorkerRequest =
   | (FinetuneRequest & { kind: "qa" })
-  | (FinetuneRequest & { kind: "pretrain" });
+  | (FinetuneRequest & { kind: "pretrain" })
+  | (MixedRequest & { kind: "mixed" })
+  | (FinetuneRequest & { kind: "pprobe" | "qprobe"; probe?: ProbeRunSettings });
+
+const ood = (rows: { attribute: string; split?: string; metric?: string; accuracy: number }[]) =>
+  rows.find((m) => m.attribute === "mean" && m.split === "P_test" && m.metric !== "qaFirstToken")
+    ?.accuracy.toFixed(1);
 
 /** Runs one request and returns a one-line summary. */
 export async function runRequest(req: WorkerRequest): Promise<string> {
@@ -25,18 +38,24 @@ export async function runRequest(req: WorkerRequest): Promise<string> {
     }, ` +
       `BIO first-token ${mem?.accuracy.toFixed(1)}% (${r.cacheKey})`;
   }
+  const took = (r: { cached: boolean; wallSeconds?: number }) =>
+    r.cached ? "cached" : `${(r.wallSeconds ?? 0).toFixed(0)} s`;
   if (req.kind === "qa") {
     const r = await qaFinetune(req);
-    const ood = r.qa.find((m) =>
-      m.attribute === "mean" && m.split === "P_test" && m.metric !== "qaFirstToken"
-    );
-    return `qa ${req.config} seed ${req.seed}: ${
-      r.cached ? "cached" : `${r.wallSeconds.toFixed(0)} s`
-    }, ` +
-      `P_test QA ${ood?.accuracy.toFixed(1)}% (${r.cacheKey})`;
+    return `qa ${req.config} seed ${req.seed}: ${took(r)}, P_test QA ${ood(r.qa)}% (${r.cacheKey})`;
+  }
+  if (req.kind === "mixed") {
+    const r = await mixedTrain(req);
+    return `mixed ${req.config} QAr=${r.spec.QAr} seed ${req.seed}: ${took(r)}, ` +
+      `P_test QA ${ood(r.qa)}% (${r.cacheKey})`;
+  }
+  if (req.kind === "pprobe" || req.kind === "qprobe") {
+    const r = await (req.kind === "pprobe" ? pProbe : qProbe)(req, req.probe ?? {});
+    return `${req.kind} ${req.config} seed ${req.seed} rank ${r.spec.probe.rank}: ` +
+      `${r.cached ? "cached" : "done"} (${r.cacheKey})`;
   }
   throw new Error(
-    `unknown request kind "${(req as { kind: string }).kind}"; allowed: pretrain, qa`,
+    `unknown request kind "${(req as { kind: string }).kind}"; allowed: ${WORKER_KINDS.join(", ")}`,
   );
 }
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { join } from "node:path";
-import { ROOT, runDir } from "../runs/cache.ts";
+import { finishedRun, ROOT } from "../runs/cache.ts";
 import type { PresetName } from "../config/preset.ts";
 import {
   experimentsCode,
@@ -16,6 +16,8 @@ import {
   type RunRequest,
 } from "../runs/experiments.ts";
 import { runJobs } from "../runs/parallel.ts";
+import { mixedCode, mixedSpec } from "../runs/mixed.ts";
+import { probesCode, probeSpec } from "../runs/probes.ts";
 import type { WorkerRequest } from "../cli/run.ts";
 import { ATTRIBUTES } from "../data/types.ts";
 import type { Dataset } from "../data/dataset.ts";
@@ -36,24 +38,67 @@ export function requestLabel(r: FinetuneRequest): string {
   return `${r.config} s${r.seed}${ft}`;
 }
 
-/** True when the finetune result of a request is already cached. */
-export async function isCached(req: FinetuneRequest): Promise<boolean> {
-  try {
-    await Deno.stat(runDir("finetune", finetuneSpec(req), { code: experimentsCode() }).resultPath);
-    return true;
-  } catch {
-    return false;
+/** Where a worker request's result is cached: the cache kind, its spec and its code version. */
+export function cacheEntry(req: WorkerRequest): { kind: string; spec: unknown; code: string } {
+  switch (req.kind) {
+    case "pretrain":
+      return { kind: "pretrain", spec: pretrainSpec(req), code: experimentsCode() };
+    case "qa":
+      return { kind: "finetune", spec: finetuneSpec(req), code: experimentsCode() };
+    case "mixed":
+      return { kind: "mixed", spec: mixedSpec(req), code: mixedCode() };
+    case "pprobe":
+    case "qprobe":
+      return {
+        kind: req.kind,
+        spec: probeSpec(req.kind === "pprobe" ? "p" : "q", req, req.probe),
+        code: probesCode(),
+      };
   }
 }
 
+/** True when a worker request's result is finished (local cache or committed results). */
+export async function isDone(req: WorkerRequest): Promise<boolean> {
+  const e = cacheEntry(req);
+  return (await finishedRun(e.kind, e.spec, { code: e.code })) !== undefined;
+}
+
+/** True when the finetune result of a request is already cached. */
+export function isCached(req: FinetuneRequest): Promise<boolean> {
+  return isDone({ ...req, kind: "qa" });
+}
+
 /** True when the pretraining result of a request is already cached. */
-export async function isPretrained(req: RunRequest): Promise<boolean> {
-  try {
-    await Deno.stat(runDir("pretrain", pretrainSpec(req), { code: experimentsCode() }).resultPath);
-    return true;
-  } catch {
-    return false;
+export function isPretrained(req: RunRequest): Promise<boolean> {
+  return isDone({ ...req, kind: "pretrain" });
+}
+
+/**
+ * Runs the missing requests in worker processes (`workers` > 1; with one worker the caller
+ * computes them in-process when it reads them). Requests on one pretrained model go to one worker,
+ * in order, so the second reuses the first's pretraining instead of training it twice at once.
+ */
+export async function ensureRuns(
+  reqs: WorkerRequest[],
+  opts: FindingRunOptions & { defaultWorkers: number },
+): Promise<void> {
+  const missing: WorkerRequest[] = [];
+  for (const r of reqs) if (!(await isDone(r))) missing.push(r);
+  const workers = opts.workers ?? opts.defaultWorkers;
+  if (!missing.length || workers <= 1) return;
+  const groups = new Map<string, WorkerRequest[]>();
+  for (const r of missing) {
+    // Mixed training pretrains nothing it could share.
+    const k = r.kind === "mixed" ? JSON.stringify(mixedSpec(r)) : JSON.stringify(pretrainSpec(r));
+    groups.set(k, [...(groups.get(k) ?? []), r]);
   }
+  await runJobs(
+    [...groups.values()].map((g) => ({
+      label: `${g[0].kind} ${requestLabel(g[0])}` + (g.length > 1 ? ` (+${g.length - 1})` : ""),
+      request: g,
+    })),
+    { workers, log: opts.log },
+  );
 }
 
 /** Makes sure every request's pretraining result exists (missing ones in workers), then reads them. */
@@ -61,47 +106,18 @@ export async function ensurePretrained(
   reqs: RunRequest[],
   opts: FindingRunOptions & { defaultWorkers: number },
 ) {
-  const missing: RunRequest[] = [];
-  for (const r of reqs) if (!(await isPretrained(r))) missing.push(r);
-  const workers = opts.workers ?? opts.defaultWorkers;
-  if (missing.length && workers > 1) {
-    await runJobs(
-      missing.map((r) => ({ label: requestLabel(r), request: { ...r, kind: "pretrain" } })),
-      { workers, log: opts.log },
-    );
-  }
+  await ensureRuns(reqs.map((r) => ({ ...r, kind: "pretrain" })), opts);
   const out = [];
   for (const r of reqs) out.push({ request: r, result: await pretrain(r) });
   return out;
 }
 
-/**
- * Makes sure every request's QA-finetune result exists. Missing runs go to worker processes
- * (`workers` > 1), grouped so that requests sharing a pretrained model run in one process one after
- * the other (the second reuses the first's pretraining from the cache). Then returns all results.
- */
+/** Makes sure every request's QA-finetune result exists (see {@linkcode ensureRuns}), then reads them. */
 export async function ensureQA(
   reqs: FinetuneRequest[],
   opts: FindingRunOptions & { defaultWorkers: number },
 ) {
-  const missing: FinetuneRequest[] = [];
-  for (const r of reqs) if (!(await isCached(r))) missing.push(r);
-  const workers = opts.workers ?? opts.defaultWorkers;
-  if (missing.length && workers > 1) {
-    // Requests of one pretrained model go to one worker, in order.
-    const groups = new Map<string, FinetuneRequest[]>();
-    for (const r of missing) {
-      const k = JSON.stringify(pretrainSpec(r));
-      groups.set(k, [...(groups.get(k) ?? []), r]);
-    }
-    await runJobs(
-      [...groups.values()].map((g) => ({
-        label: requestLabel(g[0]) + (g.length > 1 ? ` (+${g.length - 1})` : ""),
-        request: g.map((r): WorkerRequest => ({ ...r, kind: "qa" })),
-      })),
-      { workers, log: opts.log },
-    );
-  }
+  await ensureRuns(reqs.map((r) => ({ ...r, kind: "qa" })), opts);
   const out = [];
   for (const r of reqs) out.push({ request: r, result: await qaFinetune(r) });
   return out;
@@ -171,10 +187,16 @@ export function onlyCachedFromEnv(): boolean {
   return v === "1" || v === "true";
 }
 
-/** Keeps the requests whose finetune results are cached; throws if a row has none left. */
-export async function cachedOnly<R extends FinetuneRequest>(reqs: R[]): Promise<R[]> {
+/**
+ * Keeps the requests whose results are cached (finetune results, or those of `kind`); throws if a
+ * row has none left.
+ */
+export async function cachedOnly<R extends FinetuneRequest>(
+  reqs: R[],
+  kind: WorkerRequest["kind"] = "qa",
+): Promise<R[]> {
   const kept: R[] = [];
-  for (const r of reqs) if (await isCached(r)) kept.push(r);
+  for (const r of reqs) if (await isDone({ ...r, kind } as WorkerRequest)) kept.push(r);
   for (const row of new Set(reqs.map((r) => r.config))) {
     if (!kept.some((r) => r.config === row)) {
       throw new Error(`no cached run for row "${row}" (PLM_ONLY_CACHED is set): run it first`);

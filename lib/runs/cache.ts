@@ -29,6 +29,30 @@ export function runsDir(): string {
   return runsDirOverride ?? Deno.env.get("PLM_RUNS_DIR") ?? join(ROOT, "data", "runs");
 }
 
+let resultsDirOverride: string | null | undefined;
+/**
+ * Sets the committed results folder for this module instance (a path, `null` for none, or
+ * undefined to go back to the default), e.g. in a test.
+ */
+export function setResultsDir(dir: string | null | undefined): void {
+  resultsDirOverride = dir;
+}
+
+/**
+ * The committed results (`data/results/`, tracked by git): finished runs copied there by
+ * `deno task archive`, with the final weights of pretraining runs, so that a fresh clone draws
+ * every figure without retraining and a sweep longer than one sitting grows across machines.
+ * They are looked up after the local cache, under the same keys (so a changed engine never reuses
+ * them). `PLM_RESULTS=off` ignores them: every run is recomputed from scratch; `PLM_RESULTS=DIR`
+ * reads another folder.
+ */
+export function resultsDir(): string | undefined {
+  if (resultsDirOverride !== undefined) return resultsDirOverride ?? undefined;
+  const v = Deno.env.get("PLM_RESULTS")?.trim();
+  if (v === "off" || v === "0" || v === "false") return undefined;
+  return v || join(ROOT, "data", "results");
+}
+
 /** JSON with object keys sorted, so equal specs hash equally whatever their key order. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_k, v) => {
@@ -128,10 +152,41 @@ export interface RunDir {
 }
 
 /** The folder of a spec (kind = "pretrain", "finetune", ...); `code` as in {@linkcode runKey}. */
-export function runDir(kind: string, spec: unknown, opts: { code?: string } = {}): RunDir {
+export function runDir(
+  kind: string,
+  spec: unknown,
+  opts: { code?: string; root?: string } = {},
+): RunDir {
   const key = runKey(spec, opts);
-  const dir = join(runsDir(), kind, key);
+  const dir = join(opts.root ?? runsDir(), kind, key);
   return { key, dir, resultPath: join(dir, "result.json") };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+/**
+ * The folder holding the finished result of a spec: the local cache first, then the committed
+ * results; undefined when neither has it.
+ */
+export async function finishedRun(
+  kind: string,
+  spec: unknown,
+  opts: { code?: string } = {},
+): Promise<RunDir | undefined> {
+  for (const root of [runsDir(), resultsDir()]) {
+    if (root === undefined) continue;
+    const rd = runDir(kind, spec, { ...opts, root });
+    if (await exists(rd.resultPath)) return rd;
+  }
+  return undefined;
 }
 
 /**
@@ -145,9 +200,18 @@ export async function cached<R>(
   compute: (dir: RunDir) => Promise<R>,
   opts: { code?: string } = {},
 ): Promise<R & { cacheKey: string; cached: boolean }> {
+  const done = await finishedRun(kind, spec, opts);
+  if (done) {
+    const hit = await readJsonIfExists<R>(done.resultPath);
+    if (hit !== undefined) {
+      // A result that names its own folder (weights live there) is read wherever the folder is
+      // now: the local cache, the committed results, or a clone at another path.
+      const dir = (hit as { dir?: unknown }).dir;
+      const moved = typeof dir === "string" ? { dir: done.dir } : {};
+      return { ...hit, ...moved, cacheKey: done.key, cached: true };
+    }
+  }
   const rd = runDir(kind, spec, opts);
-  const hit = await readJsonIfExists<R>(rd.resultPath);
-  if (hit !== undefined) return { ...hit, cacheKey: rd.key, cached: true };
   await Deno.mkdir(rd.dir, { recursive: true });
   await writeJsonAtomic(join(rd.dir, "spec.json"), {
     kind,

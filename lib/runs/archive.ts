@@ -1,0 +1,143 @@
+/**
+ * Archiving finished runs into the committed results (`data/results/`, see `resultsDir` in
+ * cache.ts). A tiny sweep is longer than one sitting on a laptop, and the local cache is not kept
+ * across machines; the archive is what a fresh clone reuses, under the same keys as the cache.
+ *
+ * What is kept: each run's `spec.json` and `result.json`; for pretraining runs also the final
+ * weights (a checkpoint without optimizer moments, ~3 MB at `tiny`), since finetuning, probing and
+ * the finetuning grid start from them. Only runs whose key matches the current source are
+ * archived: a run of an older engine could never be looked up again.
+ * @module
+ */
+import { join } from "node:path";
+import { PRESET_CONFIGS } from "../config/presets.ts";
+import type { PresetName } from "../config/preset.ts";
+import { latestCheckpoint, loadCheckpoint, saveCheckpoint } from "../train/checkpoint.ts";
+import { readJsonIfExists, resultsDir, runKey, runsDir } from "./cache.ts";
+import { experimentsCode } from "./experiments.ts";
+import { mixedCode } from "./mixed.ts";
+import { probesCode } from "./probes.ts";
+import { writeJsonAtomic } from "../util/fs.ts";
+
+/** The cache kinds and the code version each is keyed with. */
+export const ARCHIVED_KINDS: Readonly<Record<string, () => string>> = {
+  pretrain: experimentsCode,
+  finetune: experimentsCode,
+  mixed: mixedCode,
+  pprobe: probesCode,
+  qprobe: probesCode,
+};
+
+/** What spec.json in a run folder holds (written by `cached`). */
+interface StoredSpec {
+  kind: string;
+  code: string;
+  spec: Record<string, unknown>;
+}
+
+/**
+ * The preset a cached spec was run at, from its people count and model shape (the pretraining
+ * part of the spec: at the top level or under `pretrain`); undefined when none matches.
+ */
+export function presetOfSpec(spec: Record<string, unknown>): PresetName | undefined {
+  const base = (spec.pretrain as Record<string, unknown> | undefined)?.model
+    ? spec.pretrain as Record<string, unknown>
+    : spec;
+  const model = JSON.stringify(base.model);
+  for (const [name, p] of Object.entries(PRESET_CONFIGS)) {
+    if (base.people === p.people && model === JSON.stringify(p.model)) return name as PresetName;
+  }
+  return undefined;
+}
+
+/** One archived run. */
+export interface ArchivedRun {
+  kind: string;
+  key: string;
+  /** Bytes written (spec, result and weights). */
+  bytes: number;
+  /** False when it was already in the archive. */
+  added: boolean;
+}
+
+/** Options of {@linkcode archiveRuns}. */
+export interface ArchiveOptions {
+  /** The local cache to read (default: `runsDir()`). */
+  from?: string;
+  /** The archive to write (default: `resultsDir()`, i.e. data/results). */
+  to?: string;
+}
+
+/**
+ * Copies every finished run of `preset` from the local cache into the archive (runs already there
+ * are left as they are) and returns what it holds for that preset now.
+ */
+export async function archiveRuns(
+  preset: PresetName,
+  opts: ArchiveOptions = {},
+): Promise<ArchivedRun[]> {
+  const from = opts.from ?? runsDir();
+  const to = opts.to ?? resultsDir();
+  if (!to) throw new Error("no results folder: PLM_RESULTS is off; set it to a folder");
+  const out: ArchivedRun[] = [];
+  for (const [kind, code] of Object.entries(ARCHIVED_KINDS)) {
+    for (const key of await listDirs(join(from, kind))) {
+      const src = join(from, kind, key);
+      const stored = await readJsonIfExists<StoredSpec>(join(src, "spec.json"));
+      const result = await readJsonIfExists<Record<string, unknown>>(join(src, "result.json"));
+      if (!stored || !result) continue; // unfinished
+      if (presetOfSpec(stored.spec) !== preset) continue;
+      if (runKey(stored.spec, { code: code() }) !== key) continue; // an older engine's run
+      const dst = join(to, kind, key);
+      if (await readJsonIfExists(join(dst, "result.json"))) {
+        out.push({ kind, key, bytes: 0, added: false });
+        continue;
+      }
+      let bytes = 0;
+      if (kind === "pretrain") {
+        bytes += await copyFinalWeights(join(src, "ckpt"), join(dst, "ckpt"));
+      }
+      // The result is written last, as in the cache: its presence means "complete".
+      await writeJsonAtomic(join(dst, "spec.json"), stored);
+      const moved = typeof result.dir === "string"
+        ? { dir: join("data", "results", kind, key) }
+        : {};
+      await writeJsonAtomic(join(dst, "result.json"), { ...result, ...moved });
+      for (const f of ["spec.json", "result.json"]) bytes += (await Deno.stat(join(dst, f))).size;
+      out.push({ kind, key, bytes, added: true });
+    }
+  }
+  return out;
+}
+
+/** Writes the parameters of the newest checkpoint in `src` as a checkpoint in `dst`; bytes. */
+async function copyFinalWeights(src: string, dst: string): Promise<number> {
+  const path = await latestCheckpoint(src);
+  if (!path) throw new Error(`finished pretraining run without a checkpoint: ${src}`);
+  const ck = await loadCheckpoint(path);
+  const params = Object.fromEntries(
+    Object.entries(ck.tensors).filter(([k]) => k.startsWith("param/")),
+  );
+  if (!Object.keys(params).length) throw new Error(`checkpoint ${path} holds no parameters`);
+  const written = await saveCheckpoint(dst, {
+    step: ck.step,
+    configHash: ck.configHash,
+    tensors: params,
+    state: {},
+  }, { keep: 1 });
+  let bytes = 0;
+  for await (const e of Deno.readDir(written)) {
+    bytes += (await Deno.stat(join(written, e.name))).size;
+  }
+  return bytes;
+}
+
+async function listDirs(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) if (e.isDirectory) out.push(e.name);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  return out.sort();
+}
