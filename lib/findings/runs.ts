@@ -188,8 +188,9 @@ export function onlyCachedFromEnv(): boolean {
 }
 
 /**
- * Keeps the requests whose results are cached (finetune results, or those of `kind`); throws if a
- * row has none left.
+ * Keeps the requests whose results are cached (finetune results, or those of `kind`), so a figure
+ * can be drawn from a partial sweep. Rows left with no run are dropped with a warning naming them
+ * (the figure's JSON lists the rows and seeds it holds); throws when nothing at all is cached.
  */
 export async function cachedOnly<R extends FinetuneRequest>(
   reqs: R[],
@@ -197,10 +198,18 @@ export async function cachedOnly<R extends FinetuneRequest>(
 ): Promise<R[]> {
   const kept: R[] = [];
   for (const r of reqs) if (await isDone({ ...r, kind } as WorkerRequest)) kept.push(r);
-  for (const row of new Set(reqs.map((r) => r.config))) {
-    if (!kept.some((r) => r.config === row)) {
-      throw new Error(`no cached run for row "${row}" (PLM_ONLY_CACHED is set): run it first`);
-    }
+  const rows = [...new Set(reqs.map((r) => r.config))];
+  const missing = rows.filter((row) => !kept.some((r) => r.config === row));
+  if (reqs.length && !kept.length) {
+    throw new Error(
+      `no cached ${kind} run for any of the rows ${rows.join(", ")} (only cached runs were ` +
+        `asked for, PLM_ONLY_CACHED / --only-cached): run them first`,
+    );
+  }
+  if (missing.length) {
+    console.warn(
+      `only cached runs: left out rows without a cached ${kind} run: ${missing.join(", ")}`,
+    );
   }
   return kept;
 }
