@@ -23,25 +23,37 @@ export async function useBackend(): Promise<void> {
   await initBackend({ quiet: true });
 }
 
-/** A ProbeModel whose hidden state codes `task`'s class of the row's person. */
+/**
+ * A ProbeModel whose hidden state codes `task`'s class of the row's person. With `readout`, the
+ * code of a first-token class is the row of a random output embedding `params.wte` at the class's
+ * token, as in a model that reads the value out through its tied head.
+ */
 export class CodedModel implements ProbeModel {
   readonly config: GPTConfig;
+  readonly params?: Record<string, tf.Variable>;
   #code = new Map<string, Float32Array>();
   #eos: number;
 
   constructor(
     ds: Dataset,
     task: ProbeTask,
-    opts: { dModel?: number; shuffle?: number; noise?: number } = {},
+    opts: { dModel?: number; shuffle?: number; noise?: number; readout?: boolean } = {},
   ) {
     const d = opts.dModel ?? 32;
-    this.config = gptConfig("tiny", { vocabSize: ds.vocab.size, dModel: d, nHead: 2, nLayer: 1 });
+    const V = ds.vocab.size;
+    this.config = gptConfig("tiny", { vocabSize: V, dModel: d, nHead: 2, nLayer: 1 });
     this.#eos = ds.vocab.eos;
     const rng = new Rng(7);
     const labels = taskLabels(ds.people, ds.vocab, task);
-    const classCodes = labels.classes.map(() =>
-      Float32Array.from({ length: d }, () => rng.normal())
-    );
+    let classCodes = labels.classes.map(() => Float32Array.from({ length: d }, () => rng.normal()));
+    if (opts.readout) {
+      const wte = Float32Array.from({ length: V * d }, () => rng.normal());
+      this.params = { wte: tf.variable(tf.tensor2d(wte, [V, d]), false) };
+      classCodes = labels.classes.map((k) => {
+        const tok = task.attribute === "b_date" ? ds.vocab.encode(" " + k)[0] : Number(k);
+        return wte.slice(tok * d, (tok + 1) * d);
+      });
+    }
     const ids = ds.people.map((p) => p.id);
     const source = opts.shuffle === undefined ? ids : new Rng(opts.shuffle).shuffle([...ids]);
     const codeOf = new Map(ids.map((id, i) => {

@@ -19,6 +19,52 @@ export interface ProbeModel {
   readonly config: GPTConfig;
   /** [B, T] ids -> [B, T, d] last-layer hidden states (after the final norm). */
   hidden(ids: tf.Tensor2D, opts?: ForwardOptions): tf.Tensor3D;
+  /** The weights; `wte` [V, d] (the tied output embedding) is read by the readout classifier. */
+  readonly params?: Readonly<Record<string, tf.Variable>>;
+}
+
+/**
+ * The classifier on top of the normalized hidden state.
+ * - "linear": the paper's, a fresh linear layer over the task's classes.
+ * - "readout": for first-token tasks, the class vectors are the frozen model's own output
+ *   embedding rows of the classes' tokens, composed with a trainable d x d map that starts at the
+ *   identity (logits = y (I + D) E_cls^T + b, weight decay pulling D to 0). Still a linear
+ *   classifier of the hidden state, but one that knows every class before seeing it: with a few
+ *   hundred training people (N = 500) most of a 200-value attribute's classes occur once or never
+ *   in the probe's training half, and a fresh linear layer cannot learn them. Whole-attribute
+ *   tasks (classes are values, not tokens) keep the linear layer.
+ */
+export type ProbeClassifier = "linear" | "readout";
+
+/** The allowed classifiers. */
+export const PROBE_CLASSIFIERS: readonly ProbeClassifier[] = ["linear", "readout"];
+
+/**
+ * Per task, the readout class matrix [d, M] (column c = the output embedding of class c's
+ * token: the value's first token, the month's for b_date), or undefined for a linear head (the
+ * "linear" classifier, and whole-attribute tasks). Call inside a tidy or keep the result.
+ */
+export function readoutTables(
+  model: ProbeModel,
+  labels: readonly TaskLabels[],
+  vocab: CompactVocab,
+  classifier: ProbeClassifier,
+): (tf.Tensor2D | undefined)[] {
+  if (!PROBE_CLASSIFIERS.includes(classifier)) {
+    throw new Error(
+      `probe: unknown classifier "${classifier}"; allowed: ${PROBE_CLASSIFIERS.join(", ")}`,
+    );
+  }
+  if (classifier === "linear") return labels.map(() => undefined);
+  const wte = model.params?.wte;
+  if (!wte) throw new Error('probe: the "readout" classifier needs the model\'s params.wte');
+  return labels.map((l) => {
+    if (l.task.target !== "first_token") return undefined;
+    const tokens = l.classes.map((k) =>
+      l.task.attribute === "b_date" ? vocab.encode(" " + k)[0] : Number(k)
+    );
+    return tf.tidy(() => tf.transpose(tf.gather(wte, tf.tensor1d(tokens, "int32")))) as tf.Tensor2D;
+  });
 }
 
 /** First token of the value (birth month for b_date) or the whole value. */
@@ -131,7 +177,10 @@ type Head = {
   B?: tf.Variable;
   gamma: tf.Variable;
   beta: tf.Variable;
-  W: tf.Variable;
+  /** The linear classifier [d, M], or (readout) the trainable map D [d, d] and the frozen R. */
+  W?: tf.Variable;
+  D?: tf.Variable;
+  R?: tf.Tensor2D;
   b: tf.Variable;
   runMean?: tf.Variable;
   runVar?: tf.Variable;
@@ -155,7 +204,15 @@ export class ProbeHeads {
 
   constructor(
     numClasses: readonly number[],
-    opts: { vocabSize: number; dModel: number; rank: number; norm: HeadNorm; seed: number },
+    opts: {
+      vocabSize: number;
+      dModel: number;
+      rank: number;
+      norm: HeadNorm;
+      seed: number;
+      /** Per task, a readout class matrix [d, M] (see {@linkcode readoutTables}); it is kept. */
+      readout?: readonly (tf.Tensor2D | undefined)[];
+    },
   ) {
     const { vocabSize: V, dModel: d, rank: r, norm, seed } = opts;
     if (!Number.isInteger(r) || r < 0) {
@@ -181,12 +238,24 @@ export class ProbeHeads {
         const v = (x: tf.Tensor, name: string, trainable = true) =>
           tf.variable(x, trainable, `${prefix}/t${t}/${name}`);
         // PyTorch nn.Linear's default init, U(-1/sqrt(d), 1/sqrt(d)).
-        const h: Head = {
-          gamma: v(tf.ones([d]), "gamma"),
-          beta: v(tf.zeros([d]), "beta"),
-          W: v(uniform([d, M], 1 / Math.sqrt(d)), "W"),
-          b: v(uniform([M], 1 / Math.sqrt(d)), "b"),
-        };
+        const R = opts.readout?.[t];
+        if (R && (R.shape[0] !== d || R.shape[1] !== M)) {
+          throw new Error(`probe: readout of task ${t} is [${R.shape}], expected [${d}, ${M}]`);
+        }
+        const h: Head = R
+          ? {
+            gamma: v(tf.ones([d]), "gamma"),
+            beta: v(tf.zeros([d]), "beta"),
+            D: v(tf.zeros([d, d]), "D"),
+            R: tf.keep(R.clone()),
+            b: v(tf.zeros([M]), "b"),
+          }
+          : {
+            gamma: v(tf.ones([d]), "gamma"),
+            beta: v(tf.zeros([d]), "beta"),
+            W: v(uniform([d, M], 1 / Math.sqrt(d)), "W"),
+            b: v(uniform([M], 1 / Math.sqrt(d)), "b"),
+          };
         if (r > 0) {
           h.A = v(tf.zeros([V, r]), "A");
           h.B = v(normal([r, d], 1 / Math.sqrt(r)), "B");
@@ -209,13 +278,15 @@ export class ProbeHeads {
   /** The trainable variables of task `t`'s head. */
   taskVariables(t: number): tf.Variable[] {
     const h = this.heads[t];
-    return [h.A, h.B, h.gamma, h.beta, h.W, h.b].filter((v) => v !== undefined) as tf.Variable[];
+    return [h.A, h.B, h.gamma, h.beta, h.W, h.D, h.b].filter((v) =>
+      v !== undefined
+    ) as tf.Variable[];
   }
 
   /** Number of trainable scalars of one task's head. */
   numParams(task: number): number {
     const h = this.heads[task];
-    return [h.A, h.B, h.gamma, h.beta, h.W, h.b].reduce((n, v) => n + (v?.size ?? 0), 0);
+    return [h.A, h.B, h.gamma, h.beta, h.W, h.D, h.b].reduce((n, v) => n + (v?.size ?? 0), 0);
   }
 
   /** The frozen model's forward options for task `t` (its embedding update, if any). */
@@ -249,6 +320,10 @@ export class ProbeHeads {
       y = tf.div(tf.sub(x, h.runMean!), tf.sqrt(tf.add(h.runVar!, NORM_EPS)));
     }
     y = tf.add(tf.mul(y, h.gamma), h.beta);
+    if (h.R) {
+      const z = tf.add(y, tf.matMul(y, h.D as tf.Tensor2D));
+      return tf.add(tf.matMul(z, h.R), h.b);
+    }
     return tf.add(tf.matMul(y, h.W as tf.Tensor2D), h.b);
   }
 
@@ -272,7 +347,7 @@ export class ProbeHeads {
     for (const p of this.#pending) if (p) tf.dispose([p.mean, p.variance]);
     for (const h of this.heads) {
       tf.dispose(
-        [h.A, h.B, h.gamma, h.beta, h.W, h.b, h.runMean, h.runVar].filter((v) =>
+        [h.A, h.B, h.gamma, h.beta, h.W, h.D, h.R, h.b, h.runMean, h.runVar].filter((v) =>
           v !== undefined
         ) as tf.Tensor[],
       );

@@ -5,6 +5,7 @@ import {
   majorityBaseline,
   PROBE_TASKS,
   ProbeHeads,
+  readoutTables,
   taskLabels,
   taskName,
   validateTasks,
@@ -80,6 +81,81 @@ Deno.test("ProbeHeads: BatchNorm uses batch statistics in training, running ones
   assert(Math.abs(train[0][0] - test[0][0]) > 1e-3);
   // A at zero: the embedding update starts as the identity.
   assertEquals(Math.max(...heads.heads[0].A!.dataSync()), 0);
+  x.dispose();
+  heads.dispose();
+  assertEquals(tf.memory().numTensors, before);
+});
+
+Deno.test("readoutTables: first-token tasks read the output embedding of each class's token", () => {
+  const ds = generateDataset({ config: "single", people: 40, seed: 2 });
+  const d = 8, V = ds.vocab.size;
+  const wte = tf.variable(tf.randomNormal([V, d], 0, 1, "float32", 3), false);
+  const model = {
+    config: { dModel: d } as never,
+    hidden: () => tf.zeros([1, 1, d]) as never,
+    params: { wte },
+  };
+  const tasks = [
+    { attribute: "univ" as const, target: "first_token" as const },
+    { attribute: "b_date" as const, target: "first_token" as const },
+    { attribute: "univ" as const, target: "whole_attribute" as const },
+  ];
+  const labels = tasks.map((t) => taskLabels(ds.people, ds.vocab, t));
+  assertEquals(readoutTables(model, labels, ds.vocab, "linear"), [undefined, undefined, undefined]);
+  const [univ, month, whole] = readoutTables(model, labels, ds.vocab, "readout");
+  assertEquals(whole, undefined);
+  assertEquals(univ!.shape, [d, labels[0].classes.length]);
+  const table = wte.arraySync() as number[][];
+  const cols = univ!.transpose().arraySync() as number[][];
+  labels[0].classes.forEach((k, c) => assertEquals(cols[c], table[Number(k)]));
+  const mcols = month!.transpose().arraySync() as number[][];
+  labels[1].classes.forEach((m, c) => assertEquals(mcols[c], table[ds.vocab.encode(" " + m)[0]]));
+  assertThrows(
+    () => readoutTables(model, labels, ds.vocab, "mlp" as never),
+    "allowed: linear, readout",
+  );
+  assertThrows(
+    () => readoutTables({ ...model, params: undefined }, labels, ds.vocab, "readout"),
+    "params.wte",
+  );
+  tf.dispose([univ!, month!, wte]);
+});
+
+Deno.test("ProbeHeads: a readout head starts as the frozen readout and trains only D, norm, bias", () => {
+  const before = tf.memory().numTensors;
+  const R = tf.tensor2d([[1, 0, 2], [0, 1, -1], [3, 0, 0], [0, 2, 1]]); // [d=4, M=3]
+  const heads = new ProbeHeads([3, 2], {
+    vocabSize: 5,
+    dModel: 4,
+    rank: 0,
+    norm: "layernorm",
+    seed: 1,
+    readout: [R, undefined],
+  });
+  R.dispose(); // the heads keep their own copy
+  assertEquals(heads.numParams(0), 4 + 4 + 4 * 4 + 3);
+  assertEquals(heads.numParams(1), 4 + 4 + 4 * 2 + 2);
+  assert(heads.heads[0].W === undefined && heads.heads[0].D !== undefined);
+  const x = tf.tensor2d([[1, 2, 3, 4], [0, -1, 5, 2]]);
+  const got = tf.tidy(() => heads.logits(0, x, true).arraySync());
+  const want = tf.tidy(() => {
+    const { mean, variance } = tf.moments(x, -1, true);
+    const y = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5)));
+    return tf.matMul(y, heads.heads[0].R!).arraySync() as number[][];
+  });
+  got.flat().forEach((v, i) => assertAlmostEquals(v, want.flat()[i], 1e-5));
+  assertThrows(
+    () =>
+      new ProbeHeads([2], {
+        vocabSize: 5,
+        dModel: 4,
+        rank: 0,
+        norm: "layernorm",
+        seed: 1,
+        readout: [x],
+      }),
+    "expected [4, 2]",
+  );
   x.dispose();
   heads.dispose();
   assertEquals(tf.memory().numTensors, before);

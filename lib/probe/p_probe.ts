@@ -18,11 +18,13 @@ import {
   majorityBaseline,
   paddedLength,
   PROBE_TASKS,
+  type ProbeClassifier,
   ProbeHeads,
   type ProbeModel,
   type ProbeTarget,
   type ProbeTask,
   type ProbeTraining,
+  readoutTables,
   stepsForEpochs,
   taskLabels,
   taskName,
@@ -129,6 +131,8 @@ export interface PProbeOptions {
   /** Test entries per forward pass at evaluation (default 100). */
   evalBatchSize?: number;
   onStep?: (info: { step: number; loss: number; lr: number }) => void;
+  /** The classifier (default "linear", the paper's; see {@linkcode ProbeClassifier}). */
+  classifier?: ProbeClassifier;
 }
 
 /** Accuracy of one (task, position) cell on P_test. */
@@ -164,6 +168,7 @@ export interface PProbeResult {
   cells: PProbeCell[];
   items: PProbeTestItem[];
   rank: number;
+  classifier: ProbeClassifier;
   /** Trainable scalars per task head, summed over tasks. */
   trainableParams: number;
   dropout: boolean;
@@ -221,13 +226,17 @@ export function pProbe(model: ProbeModel, ds: Dataset, opts: PProbeOptions = {})
   const eos = ds.vocab.eos;
   const cfg = model.config;
   const dropout = (opts.dropout ?? true) && cfg.dropout > 0;
+  const classifier = opts.classifier ?? "linear";
+  const readout = readoutTables(model, labels, ds.vocab, classifier);
   const heads = new ProbeHeads(labels.map((l) => l.classes.length), {
     vocabSize: cfg.vocabSize,
     dModel: cfg.dModel,
     rank,
     norm: "layernorm",
     seed,
+    readout,
   });
+  tf.dispose(readout.filter((r) => r !== undefined));
   const evalBatch = opts.evalBatchSize ?? 100;
   const indexOf = new Map(all.map((it, i) => [it, i]));
   // Rank 0 and no dropout: the frozen features depend on neither the task nor the step, so they
@@ -345,6 +354,7 @@ export function pProbe(model: ProbeModel, ds: Dataset, opts: PProbeOptions = {})
       cells,
       items: results,
       rank,
+      classifier,
       trainableParams: tasks.reduce((n, _, t) => n + heads.numParams(t), 0),
       dropout,
       nTrain: train.length,

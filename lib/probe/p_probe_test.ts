@@ -143,3 +143,21 @@ Deno.test("vennBreakdown: groups defined cells by the other attributes seen", ()
   ]);
   assertThrows(() => vennBreakdown(result, "major"), "no task");
 });
+
+Deno.test("pProbe: the readout classifier reads classes the probe never saw in training", () => {
+  // 40 people, ~100 university first tokens: most test classes never occur among the 20 P_train
+  // people, so a fresh linear layer cannot name them; the readout classifier already can.
+  const ds = generateDataset({ config: "single", people: 40, seed: 5 });
+  const univ = { attribute: "univ" as const, target: "first_token" as const };
+  const model = new CodedModel(ds, univ, { readout: true, noise: 0.1 });
+  const opts = { tasks: [univ], steps: 60, batchSize: 20, seed: 1, rank: 0, lr: 1e-2 };
+  const acc = (r: ReturnType<typeof pProbe>) =>
+    r.cells.filter((c) => c.accuracy !== null).reduce((a, c) => a + c.accuracy!, 0) /
+    r.cells.filter((c) => c.accuracy !== null).length;
+  const linear = pProbe(model, ds, opts);
+  const readout = pProbe(model, ds, { ...opts, classifier: "readout" });
+  assertEquals([linear.classifier, readout.classifier], ["linear", "readout"]);
+  assert(acc(readout) >= 90, `readout ${acc(readout)}`);
+  assert(acc(linear) <= acc(readout) - 30, `linear ${acc(linear)} vs readout ${acc(readout)}`);
+  model.params!.wte.dispose();
+});

@@ -16,11 +16,13 @@ import {
   majorityBaseline,
   paddedLength,
   PROBE_TASKS,
+  type ProbeClassifier,
   ProbeHeads,
   type ProbeModel,
   type ProbeTarget,
   type ProbeTask,
   type ProbeTraining,
+  readoutTables,
   stepsForEpochs,
   taskLabels,
   taskName,
@@ -73,6 +75,8 @@ export interface QProbeOptions {
   /** Queries per forward pass at evaluation (default 500). */
   evalBatchSize?: number;
   onStep?: (info: { step: number; loss: number; lr: number }) => void;
+  /** The classifier (default "linear", the paper's; see {@linkcode ProbeClassifier}). */
+  classifier?: ProbeClassifier;
 }
 
 /** Accuracy of one Q-probing task. */
@@ -94,6 +98,7 @@ export interface QProbeRow {
 export interface QProbeResult {
   rows: QProbeRow[];
   rank: number;
+  classifier: ProbeClassifier;
   trainableParams: number;
   dropout: boolean;
   nTrain: number;
@@ -146,13 +151,17 @@ export function qProbe(model: ProbeModel, ds: Dataset, opts: QProbeOptions = {})
   const eos = ds.vocab.eos;
   const cfg = model.config;
   const dropout = (opts.dropout ?? true) && cfg.dropout > 0;
+  const classifier = opts.classifier ?? "linear";
+  const readout = readoutTables(model, labels, ds.vocab, classifier);
   const heads = new ProbeHeads(labels.map((l) => l.classes.length), {
     vocabSize: cfg.vocabSize,
     dModel: cfg.dModel,
     rank,
     norm: "batchnorm",
     seed,
+    readout,
   });
+  tf.dispose(readout.filter((r) => r !== undefined));
   const labelsOf = (items: readonly QProbeItem[], t: number) =>
     Int32Array.from(items, (it) => labels[t].labelOf.get(it.personId)!);
   const evalBatch = opts.evalBatchSize ?? 500;
@@ -215,6 +224,7 @@ export function qProbe(model: ProbeModel, ds: Dataset, opts: QProbeOptions = {})
     return {
       rows,
       rank,
+      classifier,
       trainableParams: tasks.reduce((n, _, t) => n + heads.numParams(t), 0),
       dropout,
       nTrain: train.length,

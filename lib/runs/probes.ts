@@ -12,6 +12,7 @@ import type { GPT } from "../model/gpt.ts";
 import { latestCheckpoint, loadCheckpoint } from "../train/checkpoint.ts";
 import { pProbe as runPProbe, type PProbeResult } from "../probe/p_probe.ts";
 import { qProbe as runQProbe, type QProbeResult } from "../probe/q_probe.ts";
+import type { ProbeClassifier } from "../probe/head.ts";
 import { cached, codeVersion } from "./cache.ts";
 import {
   buildModel,
@@ -28,10 +29,12 @@ export function probesCode(): string {
   return codeVersion(["runs/experiments.ts", "runs/probes.ts", "probe"]);
 }
 
-/** Probe settings of a run (defaults: the paper's, steps scaled by epochs to the preset's N). */
+/** Probe settings of a run (defaults: the preset's `probe`, steps by epochs over its P_train). */
 export interface ProbeRunSettings {
-  /** Embedding-update rank (P default 2, Q default 16). */
+  /** Embedding-update rank (default: the preset's; paper P 2, Q 16). */
   rank?: number;
+  /** The classifier (default: the preset's; see ProbeClassifier in lib/probe/head.ts). */
+  classifier?: ProbeClassifier;
   /** Optimizer steps (default: 30 epochs for P, 120 for Q over the P_train people). */
   steps?: number;
   /** Probe seed (default: the request's seed). */
@@ -40,17 +43,19 @@ export interface ProbeRunSettings {
 
 /** The cache spec of a probe run. */
 export function probeSpec(kind: "p" | "q", req: RunRequest, settings: ProbeRunSettings = {}) {
+  const pp = resolvePreset(req).probe;
   return {
     pretrain: pretrainSpec(req),
     probe: {
       kind,
-      rank: settings.rank ?? (kind === "p" ? 2 : 16),
+      rank: settings.rank ?? (kind === "p" ? pp.pRank : pp.qRank),
+      classifier: settings.classifier ?? pp.classifier,
       steps: settings.steps ?? null,
       seed: settings.seed ?? req.seed,
       batchSize: kind === "p" ? 50 : 200,
       lr: 1e-3,
       weightDecay: 0.3,
-      epochs: kind === "p" ? 30 : 120,
+      epochs: kind === "p" ? pp.pEpochs : pp.qEpochs,
     },
   };
 }
@@ -72,6 +77,7 @@ async function loadPretrained(model: GPT, dir: string): Promise<void> {
 /** The training options both probes take, as the spec fixes them. */
 interface ProbeTrainOptions {
   rank: number;
+  classifier: ProbeClassifier;
   steps?: number;
   epochs: number;
   batchSize: number;
@@ -96,9 +102,10 @@ async function probeRun<R>(
     const model = buildModel(p, ds, req.seed);
     try {
       await loadPretrained(model, pre.dir);
-      const { rank, steps, epochs, batchSize, lr, weightDecay, seed } = spec.probe;
+      const { rank, classifier, steps, epochs, batchSize, lr, weightDecay, seed } = spec.probe;
       const result = run(model, ds, {
         rank,
+        classifier,
         steps: steps ?? undefined,
         epochs,
         batchSize,

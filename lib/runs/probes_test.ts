@@ -2,11 +2,19 @@ import { assert, assertEquals } from "../util/assert.ts";
 import { pProbe, probeSpec, qProbe } from "./probes.ts";
 import { setRunsDir } from "./cache.ts";
 
-Deno.test("probeSpec: paper defaults per kind, rank in the key", () => {
-  const req = { preset: "smoke" as const, config: "single", seed: 0 };
-  assertEquals(probeSpec("p", req).probe.rank, 2);
-  assertEquals(probeSpec("q", req).probe.rank, 16);
-  assertEquals(probeSpec("q", req, { rank: 64 }).probe.rank, 64);
+Deno.test("probeSpec: the preset's probe settings per kind, overrides in the key", () => {
+  const paper = { preset: "paper" as const, config: "single", seed: 0 };
+  assertEquals(
+    [probeSpec("p", paper).probe.rank, probeSpec("q", paper).probe.rank],
+    [2, 16],
+  );
+  assertEquals(probeSpec("p", paper).probe.classifier, "linear");
+  assertEquals([probeSpec("p", paper).probe.epochs, probeSpec("q", paper).probe.epochs], [30, 120]);
+  const tiny = { ...paper, preset: "tiny" as const };
+  assertEquals(probeSpec("p", tiny).probe.classifier, "readout");
+  assertEquals(probeSpec("q", tiny).probe.rank, 0);
+  assertEquals(probeSpec("q", tiny, { rank: 64 }).probe.rank, 64);
+  assertEquals(probeSpec("p", tiny, { classifier: "linear" }).probe.classifier, "linear");
 });
 
 Deno.test("pProbe/qProbe runs at smoke: pretrain, probe, cache", async () => {
