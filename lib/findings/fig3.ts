@@ -1,7 +1,10 @@
 /**
- * Figure 3 (QA columns): BIO pretraining on each bioS configuration, QA finetuning on P_train,
- * generation accuracy on P_test, beside the paper's numbers. The paper's Result 3: knowledge
- * augmentation during pretraining is what makes the knowledge extractable.
+ * Figure 3: BIO pretraining on each bioS configuration, QA finetuning on P_train, generation
+ * accuracy on P_test (the QA columns), beside the paper's numbers. The paper's Result 3: knowledge
+ * augmentation during pretraining is what makes the knowledge extractable. The MIX columns are the
+ * same P_test accuracy after mixed training (BIO + P_train QA from scratch, QAr = 0.8), which the
+ * paper finds high for every row; they are run with `mix: true` and otherwise shown for the rows
+ * whose mixed runs are already cached.
  * @module
  */
 import pl from "nodejs-polars";
@@ -9,8 +12,17 @@ import { getPreset } from "../config/presets.ts";
 import { currentPreset, type PresetName } from "../config/preset.ts";
 import { ATTRIBUTES } from "../data/types.ts";
 import { datasetFor, type FinetuneRequest, pretrain } from "../runs/experiments.ts";
+import { type MixedRequest, mixedTrain } from "../runs/mixed.ts";
 import { PAPER_BASELINES, PAPER_CONFIG_NAMES, paperQA } from "./paper.ts";
-import { cachedOnly, ensureQA, type FindingRunOptions, majorityBaseline, meanStd } from "./runs.ts";
+import {
+  cachedOnly,
+  ensureQA,
+  ensureRuns,
+  type FindingRunOptions,
+  isDone,
+  majorityBaseline,
+  meanStd,
+} from "./runs.ts";
 import { type HeatmapCell, heatmapSpec } from "../plot/specs.ts";
 import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
@@ -27,6 +39,12 @@ export const HEADLINE_ROWS: readonly string[] = [
 ];
 /** Columns: the mean, then the six attributes. */
 export const FIG3_COLUMNS: readonly string[] = ["mean", ...ATTRIBUTES];
+/** The two blocks of columns: QA finetuning (left in the paper) and mixed training (right). */
+export const FIG3_BLOCKS = ["QA", "MIX"] as const;
+/** A block of Figure 3's columns. */
+export type Fig3Block = (typeof FIG3_BLOCKS)[number];
+/** The QA ratio of the MIX columns (the paper's default). */
+export const FIG3_MIX_QAR = 0.8;
 
 /** Options of {@linkcode fig3}. */
 export interface Fig3Options extends FindingRunOptions {
@@ -37,11 +55,18 @@ export interface Fig3Options extends FindingRunOptions {
   seeds?: number;
   /** Use only runs already in the cache (see `onlyCachedFromEnv`). */
   onlyCached?: boolean;
+  /**
+   * Run the mixed-training runs of the rows (same seeds as QA) for the MIX columns. Default false:
+   * MIX cells appear only for the rows and seeds whose mixed runs are already cached.
+   */
+  mix?: boolean;
 }
 
 /** One cell of our Figure 3 with the paper's value. */
 export interface Fig3Cell {
   row: string;
+  /** "QA" (pretrain + QA finetune) or "MIX" (mixed training). */
+  block: Fig3Block;
   column: string;
   /** Mean P_test accuracy over seeds (%). */
   ours: number;
@@ -65,6 +90,18 @@ export interface Fig3Result {
     pretrainSeconds: number;
     finetuneSeconds: number;
     tokensPerSec: number;
+    cacheKey: string;
+  }[];
+  /** Per mixed run (the MIX columns): P_train/P_test QA means and BIO memorization at the end. */
+  mixRuns: {
+    row: string;
+    seed: number;
+    QAr: number;
+    qaInDist: number;
+    qaOutDist: number;
+    bioFirstToken: number;
+    bioWhole: number;
+    wallSeconds: number;
     cacheKey: string;
   }[];
   wallSeconds: number;
@@ -94,46 +131,85 @@ export function fig3Requests(opts: Fig3Options = {}): FinetuneRequest[] {
   });
 }
 
+/** The mixed-training requests of the MIX columns: one per (row, seed) of the QA requests. */
+export function fig3MixRequests(opts: Fig3Options = {}): (MixedRequest & { QAr: number })[] {
+  return fig3Requests(opts).map((r) => ({
+    preset: r.preset,
+    config: r.config,
+    seed: r.seed,
+    QAr: FIG3_MIX_QAR,
+  }));
+}
+
 /** Runs (or reads from the cache) everything Figure 3 needs and aggregates it. */
 export async function fig3(opts: Fig3Options = {}): Promise<Fig3Result> {
   const t0 = performance.now();
   const preset = opts.preset ?? currentPreset();
   const all = fig3Requests({ ...opts, preset });
   const reqs = opts.onlyCached ? await cachedOnly(all) : all;
-  const done = await ensureQA(reqs, { ...opts, defaultWorkers: getPreset(preset).workers });
+  // MIX: every mixed run of the rows when asked (cached ones only under onlyCached), else only
+  // those already cached.
+  const mixReqs = [];
+  for (const r of fig3MixRequests({ ...opts, preset })) {
+    if ((opts.mix && !opts.onlyCached) || await isDone({ ...r, kind: "mixed" })) mixReqs.push(r);
+  }
+  const runOpts = { ...opts, defaultWorkers: getPreset(preset).workers };
+  // One batch, so missing QA and mixed runs share the workers.
+  await ensureRuns([
+    ...reqs.map((r) => ({ ...r, kind: "qa" as const })),
+    ...mixReqs.map((r) => ({ ...r, kind: "mixed" as const })),
+  ], runOpts);
+  const done = await ensureQA(reqs, runOpts);
+  const mixDone: { request: MixedRequest; result: Awaited<ReturnType<typeof mixedTrain>> }[] = [];
+  for (const r of mixReqs) mixDone.push({ request: r, result: await mixedTrain(r) });
   const rows = [...new Set(reqs.map((r) => r.config))];
-  const ood = (r: (typeof done)[number]["result"], a: string, split = "P_test") =>
+  const ood = (r: { qa: (typeof done)[number]["result"]["qa"] }, a: string, split = "P_test") =>
     r.qa.find((m) => m.split === split && m.attribute === a && m.metric !== "qaFirstToken")!
       .accuracy;
   const cells: Fig3Cell[] = [];
-  for (const row of rows) {
-    const mine = done.filter((d) => d.request.config === row);
+  const blockCells = (
+    block: Fig3Block,
+    row: string,
+    results: { qa: (typeof done)[number]["result"]["qa"] }[],
+  ) => {
     for (const column of FIG3_COLUMNS) {
-      const s = meanStd(mine.map((d) => ood(d.result, column)));
+      const s = meanStd(results.map((r) => ood(r, column)));
       cells.push({
         row,
+        block,
         column,
         ours: s.mean,
         std: s.std,
         seeds: s.n,
-        paper: paperQA(row, column as never),
+        paper: paperQA(row, column as never, { kind: block }),
       });
     }
+  };
+  for (const row of rows) {
+    blockCells("QA", row, done.filter((d) => d.request.config === row).map((d) => d.result));
   }
+  for (const row of rows) {
+    const mine = mixDone.filter((d) => d.request.config === row).map((d) => d.result);
+    if (mine.length) blockCells("MIX", row, mine);
+  }
+  const hasMix = mixDone.length > 0;
   // The majority-guess row, measured on our own P_test (seed 0's people).
   const p = getPreset(preset);
   const base = majorityBaseline(datasetFor("single", p.people, reqs[0]?.seed ?? 0));
-  for (const column of FIG3_COLUMNS) {
-    cells.push({
-      row: "baseline",
-      column,
-      ours: base[column],
-      std: 0,
-      seeds: 1,
-      paper: column === "mean"
-        ? PAPER_BASELINES.wholeAttribute.mean
-        : PAPER_BASELINES.wholeAttribute[column as keyof typeof PAPER_BASELINES.wholeAttribute],
-    });
+  for (const block of hasMix ? FIG3_BLOCKS : (["QA"] as const)) {
+    for (const column of FIG3_COLUMNS) {
+      cells.push({
+        row: "baseline",
+        block,
+        column,
+        ours: base[column],
+        std: 0,
+        seeds: 1,
+        paper: column === "mean"
+          ? PAPER_BASELINES.wholeAttribute.mean
+          : PAPER_BASELINES.wholeAttribute[column as keyof typeof PAPER_BASELINES.wholeAttribute],
+      });
+    }
   }
   const runs = [];
   for (const d of done) {
@@ -156,13 +232,79 @@ export async function fig3(opts: Fig3Options = {}): Promise<Fig3Result> {
       cacheKey: d.result.cacheKey,
     });
   }
-  return { preset, cells, runs, wallSeconds: (performance.now() - t0) / 1000 };
+  const bio = (d: (typeof mixDone)[number], metric: string) =>
+    d.result.memorization.find((m) =>
+      m.metric === metric && m.attribute === "mean" && m.split === "P_test"
+    )?.accuracy ?? NaN;
+  const mixRuns = mixDone.map((d) => ({
+    row: d.request.config,
+    seed: d.request.seed,
+    QAr: d.result.spec.QAr,
+    qaInDist: ood(d.result, "mean", "P_train"),
+    qaOutDist: ood(d.result, "mean", "P_test"),
+    bioFirstToken: bio(d, "bioFirstToken"),
+    bioWhole: bio(d, "bioWholeAttribute"),
+    wallSeconds: d.result.wallSeconds,
+    cacheKey: d.result.cacheKey,
+  }));
+  return { preset, cells, runs, mixRuns, wallSeconds: (performance.now() - t0) / 1000 };
 }
 
-/** Figure 3 as a polars table: one row per (row, column) with ours ± std and the paper. */
+/** True when the result carries MIX cells (besides the baseline's). */
+export function fig3HasMix(res: Fig3Result): boolean {
+  return res.cells.some((c) => c.block === "MIX" && c.row !== "baseline");
+}
+
+/** The heatmap's column label of a cell: the attribute, prefixed by the block when MIX is shown. */
+function columnLabel(c: { block: Fig3Block; column: string }, withBlocks: boolean): string {
+  return withBlocks ? `${c.block} ${c.column}` : c.column;
+}
+
+function columnLabels(withBlocks: boolean): string[] {
+  return withBlocks
+    ? FIG3_BLOCKS.flatMap((b) =>
+      FIG3_COLUMNS.map((column) => columnLabel({ block: b, column }, true))
+    )
+    : [...FIG3_COLUMNS];
+}
+
+/**
+ * The cells drawn: ours, and for rows without mixed runs an empty MIX cell with the paper's value
+ * (grey), so the MIX block keeps the paper's layout.
+ */
+function drawnCells(res: Fig3Result): (HeatmapCell & { std: number; seeds: number })[] {
+  const withBlocks = fig3HasMix(res);
+  const out = res.cells.map((c) => ({
+    row: c.row,
+    column: columnLabel(c, withBlocks),
+    ours: c.ours as number | null,
+    paper: c.paper,
+    std: c.std,
+    seeds: c.seeds,
+  }));
+  if (withBlocks) {
+    for (const row of new Set(res.cells.map((c) => c.row))) {
+      if (res.cells.some((c) => c.row === row && c.block === "MIX")) continue;
+      for (const column of FIG3_COLUMNS) {
+        out.push({
+          row,
+          column: columnLabel({ block: "MIX", column }, true),
+          ours: null,
+          paper: paperQA(row, column as never, { kind: "MIX" }),
+          std: 0,
+          seeds: 0,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Figure 3 as a polars table: one row per (row, block, column) with ours ± std and the paper. */
 export function fig3Table(res: Fig3Result): pl.DataFrame {
   return pl.DataFrame(res.cells.map((c) => ({
     row: c.row,
+    block: c.block,
     column: c.column,
     ours: +c.ours.toFixed(1),
     std: +c.std.toFixed(1),
@@ -173,17 +315,20 @@ export function fig3Table(res: Fig3Result): pl.DataFrame {
 
 /** The heatmap in the paper's layout (rows in the paper's order, baseline last). */
 export function fig3Spec(res: Fig3Result): VegaLiteSpec {
-  const cells: HeatmapCell[] = res.cells.map((c) => ({
+  const withBlocks = fig3HasMix(res);
+  const cells: HeatmapCell[] = drawnCells(res).map((c) => ({
     row: c.row,
     column: c.column,
     ours: c.ours,
     paper: c.paper,
   }));
   return heatmapSpec(cells, {
-    title:
-      `Figure 3 (QA): P_test accuracy after BIO pretrain + QA finetune, ours (paper) [${res.preset}]`,
+    title: withBlocks
+      ? `Figure 3: P_test accuracy, QA = BIO pretrain + QA finetune, MIX = mixed training ` +
+        `(QAr=${FIG3_MIX_QAR}), ours (paper) [${res.preset}]`
+      : `Figure 3 (QA): P_test accuracy after BIO pretrain + QA finetune, ours (paper) [${res.preset}]`,
     rowOrder: [...PAPER_CONFIG_NAMES.filter((r) => r !== "baseline"), "baseline"],
-    columnOrder: [...FIG3_COLUMNS],
+    columnOrder: columnLabels(withBlocks),
     rowTitle: "bioS pretraining data",
     columnTitle: "attribute",
   });
@@ -191,23 +336,26 @@ export function fig3Spec(res: Fig3Result): VegaLiteSpec {
 
 /** The interactive version (hover shows ours ± std, seeds and the paper). */
 export function fig3Plotly(res: Fig3Result): PlotlyFigure {
+  const withBlocks = fig3HasMix(res);
+  const cols = columnLabels(withBlocks);
+  const drawn = drawnCells(res);
   const order = [...PAPER_CONFIG_NAMES.filter((r) => r !== "baseline"), "baseline"]
     .filter((r) => res.cells.some((c) => c.row === r));
-  const at = (r: string, col: string) => res.cells.find((c) => c.row === r && c.column === col);
+  const at = (r: string, col: string) => drawn.find((c) => c.row === r && c.column === col);
   return {
     data: [{
       type: "heatmap",
-      x: [...FIG3_COLUMNS],
+      x: cols,
       y: order,
-      z: order.map((r) => FIG3_COLUMNS.map((col) => at(r, col)?.ours ?? null)),
+      z: order.map((r) => cols.map((col) => at(r, col)?.ours ?? null)),
       text: order.map((r) =>
-        FIG3_COLUMNS.map((col) => {
+        cols.map((col) => {
           const c = at(r, col);
-          return c ? `${c.ours.toFixed(1)} (${c.paper})` : "";
+          return c ? `${c.ours === null ? "–" : c.ours.toFixed(1)} (${c.paper})` : "";
         })
       ),
       customdata: order.map((r) =>
-        FIG3_COLUMNS.map((col) => [at(r, col)?.std ?? 0, at(r, col)?.seeds ?? 0])
+        cols.map((col) => [at(r, col)?.std ?? 0, at(r, col)?.seeds ?? 0])
       ),
       texttemplate: "%{text}",
       hovertemplate:
@@ -218,10 +366,12 @@ export function fig3Plotly(res: Fig3Result): PlotlyFigure {
       zmax: 100,
     }],
     layout: {
-      title: `Figure 3 (QA columns), preset ${res.preset}`,
+      title: withBlocks
+        ? `Figure 3 (QA and MIX columns), preset ${res.preset}`
+        : `Figure 3 (QA columns), preset ${res.preset}`,
       yaxis: { autorange: "reversed" },
       height: 120 + 28 * order.length,
-      width: 760,
+      width: withBlocks ? 1300 : 760,
       margin: { l: 190 },
     },
   };
@@ -233,7 +383,7 @@ export function fig3Plotly(res: Fig3Result): PlotlyFigure {
  */
 export function fig3HeadlineSpec(res: Fig3Result): VegaLiteSpec {
   const values = res.cells
-    .filter((c) => c.column === "mean" && HEADLINE_ROWS.includes(c.row))
+    .filter((c) => c.block === "QA" && c.column === "mean" && HEADLINE_ROWS.includes(c.row))
     .map((c) => ({
       row: `${c.row} (${c.seeds} seed${c.seeds > 1 ? "s" : ""})`,
       ours: c.ours,
@@ -293,12 +443,24 @@ export function fig3HeadlineSpec(res: Fig3Result): VegaLiteSpec {
   } as unknown as VegaLiteSpec;
 }
 
-/** Writes figures/fig3.{svg,png,html,json} and figures/fig3_headline.{svg,png}. */
-export async function saveFig3(res: Fig3Result, opts: { dir?: string } = {}): Promise<SavedFigure> {
-  if (res.cells.some((c) => c.column === "mean" && HEADLINE_ROWS.includes(c.row))) {
-    await saveFigure("fig3_headline", fig3HeadlineSpec(res), { dir: opts.dir, preset: res.preset });
+/**
+ * Writes figures/<name>.{svg,png,html,json} and figures/<name>_headline.{svg,png} (`name` default
+ * "fig3"; notebook 04 writes its QA + MIX version as "fig3_mix").
+ */
+export async function saveFig3(
+  res: Fig3Result,
+  opts: { dir?: string; name?: string } = {},
+): Promise<SavedFigure> {
+  const name = opts.name ?? "fig3";
+  if (
+    res.cells.some((c) => c.block === "QA" && c.column === "mean" && HEADLINE_ROWS.includes(c.row))
+  ) {
+    await saveFigure(`${name}_headline`, fig3HeadlineSpec(res), {
+      dir: opts.dir,
+      preset: res.preset,
+    });
   }
-  return await saveFigure("fig3", fig3Spec(res), {
+  return await saveFigure(name, fig3Spec(res), {
     dir: opts.dir,
     preset: res.preset,
     plotly: fig3Plotly(res),

@@ -1,15 +1,28 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "../util/assert.ts";
-import { fig3, FIG3_COLUMNS, fig3Requests, fig3Table, saveFig3 } from "./fig3.ts";
+import {
+  fig3,
+  FIG3_COLUMNS,
+  fig3HasMix,
+  fig3MixRequests,
+  fig3Plotly,
+  fig3Requests,
+  fig3Spec,
+  fig3Table,
+  saveFig3,
+} from "./fig3.ts";
 import { fig2 } from "./fig2.ts";
-import { setRunsDir } from "../runs/cache.ts";
+import { paperQA } from "./paper.ts";
+import { setResultsDir, setRunsDir } from "../runs/cache.ts";
 
 async function withRunsDir<T>(f: (dir: string) => Promise<T>): Promise<T> {
   const dir = await Deno.makeTempDir();
   setRunsDir(dir);
+  setResultsDir(null);
   try {
     return await f(dir);
   } finally {
     setRunsDir(undefined);
+    setResultsDir(undefined);
     await Deno.remove(dir, { recursive: true });
   }
 }
@@ -31,6 +44,10 @@ Deno.test("fig3 at smoke: runs, caches, and tables ours beside the paper", async
     const opts = { preset: "smoke" as const, rows: ["single"], workers: 1 };
     const a = await fig3(opts);
     assertEquals(a.cells.length, 2 * FIG3_COLUMNS.length); // single + baseline
+    // No mixed run is cached and none was asked for: QA columns only.
+    assert(a.cells.every((c) => c.block === "QA"));
+    assertEquals(a.mixRuns, []);
+    assert(!fig3HasMix(a));
     const mean = a.cells.find((c) => c.row === "single" && c.column === "mean")!;
     assertEquals(mean.paper, 9.7);
     assert(mean.ours >= 0 && mean.ours <= 100);
@@ -45,6 +62,68 @@ Deno.test("fig3 at smoke: runs, caches, and tables ours beside the paper", async
     assert((await Deno.readTextFile(saved.svg)).includes("Figure 3"));
     const json = JSON.parse(await Deno.readTextFile(saved.json!));
     assertEquals(json.data.preset, "smoke");
+    await Deno.remove(out, { recursive: true });
+  });
+});
+
+Deno.test("fig3MixRequests: the QA requests' rows and seeds at QAr 0.8", () => {
+  assertEquals(fig3MixRequests({ preset: "tiny", rows: ["single", "multi2"] }), [
+    { preset: "tiny", config: "single", seed: 0, QAr: 0.8 },
+    { preset: "tiny", config: "single", seed: 1, QAr: 0.8 },
+    { preset: "tiny", config: "single", seed: 2, QAr: 0.8 },
+    { preset: "tiny", config: "multi2", seed: 0, QAr: 0.8 },
+  ]);
+});
+
+Deno.test("fig3 MIX columns: run with mix: true, otherwise only for rows already cached", async () => {
+  await withRunsDir(async () => {
+    const opts = { preset: "smoke" as const, workers: 1 };
+    // mix: true runs the mixed runs of its rows.
+    const a = await fig3({ ...opts, rows: ["single"], mix: true });
+    assert(fig3HasMix(a));
+    const mix = a.cells.filter((c) => c.block === "MIX");
+    assertEquals(mix.map((c) => `${c.row}/${c.column}`), [
+      ...FIG3_COLUMNS.map((c) => `single/${c}`),
+      ...FIG3_COLUMNS.map((c) => `baseline/${c}`),
+    ]);
+    for (const c of mix.filter((c) => c.row === "single")) {
+      assertEquals(c.paper, paperQA("single", c.column as never, { kind: "MIX" }));
+      assert(c.ours >= 0 && c.ours <= 100);
+    }
+    assertEquals(mix.find((c) => c.row === "single" && c.column === "mean")!.paper, 86.6);
+    assertEquals(a.mixRuns.map((r) => [r.row, r.seed, r.QAr]), [["single", 0, 0.8]]);
+    // The QA cells are untouched by MIX: same paper values as before.
+    assertEquals(
+      a.cells.find((c) => c.block === "QA" && c.row === "single" && c.column === "mean")!.paper,
+      9.7,
+    );
+
+    // Default (mix false): single's mixed run is cached, so its MIX cells appear (same numbers);
+    // multi5+permute has none and gets none: nothing is run for it.
+    const b = await fig3({ ...opts, rows: ["single", "multi5+permute"] });
+    const bMix = b.cells.filter((c) => c.block === "MIX" && c.row !== "baseline");
+    assertEquals(new Set(bMix.map((c) => c.row)), new Set(["single"]));
+    assertEquals(bMix, mix.filter((c) => c.row === "single"));
+    assertEquals(b.mixRuns.length, 1);
+    assertEquals(b.cells.length, (3 + 2) * FIG3_COLUMNS.length); // QA: 2 rows + baseline; MIX: 1 + baseline
+    const t = fig3Table(b);
+    assertEquals(t.columns, ["row", "block", "column", "ours", "std", "seeds", "paper"]);
+    assertEquals(
+      t.getColumn("block").toArray().filter((b) => b === "MIX").length,
+      2 * FIG3_COLUMNS.length,
+    );
+    // The heatmap shows both blocks; multi5+permute's MIX cells are grey with the paper's value.
+    const spec = JSON.stringify(fig3Spec(b));
+    assert(spec.includes('"MIX mean"') && spec.includes('"QA mean"'));
+    assert(spec.includes("– (95.5)"), "an empty MIX cell shows the paper's value");
+    const pl = fig3Plotly(b).data[0];
+    assertEquals((pl.x as string[]).length, 2 * FIG3_COLUMNS.length);
+    const out = await Deno.makeTempDir();
+    const saved = await saveFig3(b, { dir: out, name: "fig3_mix" });
+    assert(saved.svg.endsWith("fig3_mix.svg"));
+    const json = JSON.parse(await Deno.readTextFile(saved.json!));
+    assertEquals(json.data.mixRuns.length, 1);
+    assert(json.data.cells.some((c: { block: string }) => c.block === "MIX"));
     await Deno.remove(out, { recursive: true });
   });
 });
