@@ -11,6 +11,10 @@ import { parseArgs } from "node:util";
 import { parsePreset, PRESETS } from "../config/preset.ts";
 import { fig3, fig3Table, saveFig3 } from "../findings/fig3.ts";
 import { fig2, saveFig2 } from "../findings/fig2.ts";
+import { fig1, fig1Table, saveFig1 } from "../findings/fig1.ts";
+import { fig10, fig10Table, saveFig10 } from "../findings/fig10.ts";
+import { fig13, fig5, fig6, saveFig13, saveFig5, saveFig6 } from "../findings/fig5.ts";
+import { fig16, fig7, saveFig16, saveFig7 } from "../findings/fig7.ts";
 import { figuresDir, onlyCachedFromEnv } from "../findings/runs.ts";
 import { currentPreset, type PresetName } from "../config/preset.ts";
 
@@ -21,6 +25,8 @@ export interface FindingArgs {
   seeds?: number;
   workers?: number;
   onlyCached: boolean;
+  /** fig3: also run the mixed-training runs of its rows (the MIX columns). */
+  mix: boolean;
 }
 
 /** One finding: what it draws, and how to compute and save it into `dir`. */
@@ -36,23 +42,64 @@ const files = (...saved: object[]): string[] =>
 
 /** The findings this CLI can run. */
 export const FINDINGS: Record<string, Finding> = {
+  fig1: {
+    describe: "Figure 1: mixed training on bioS single (a: P_test QA per attribute, b: curves)",
+    run: async (a, dir) => {
+      const res = await fig1(a);
+      console.log(fig1Table(res).toString());
+      return files(...Object.values(await saveFig1(res, { dir })));
+    },
+  },
   fig2: {
     describe:
       "QA finetune grid (LoRA q/v rank x embedding rank, + full) for single and multi5+permute",
     run: async (a, dir) => files(await saveFig2(await fig2(a), { dir })),
   },
   fig3: {
-    describe: "Figure 3: 16 bioS rows, P_test QA accuracy after pretrain + QA finetune",
+    describe: "Figure 3: 16 bioS rows, P_test QA after pretrain + QA finetune (--mix: + MIX)",
     run: async (a, dir) => {
       const res = await fig3(a);
       console.log(fig3Table(res).toString());
       return files(await saveFig3(res, { dir }));
     },
   },
+  fig5: {
+    describe: "Figure 5 (+13c): P-probing accuracy at the six special positions, 16 bioS rows",
+    run: async (a, dir) => files(await saveFig5(await fig5(a), { dir })),
+  },
+  fig6: {
+    describe: "Figures 6/15: P-probing on bioS couple data, by the attributes seen before",
+    run: async (a, dir) => {
+      const saved = await saveFig6(await fig6({ ...a, rows: undefined }), { dir });
+      return files(saved.fig6 ?? {}, saved.fig15);
+    },
+  },
+  fig7: {
+    describe: "Figure 7: Q-probing from the name alone beside QA accuracy, with correlations",
+    run: async (a, dir) => files(await saveFig7(await fig7(a), { dir })),
+  },
+  fig13: {
+    describe: "Figure 13: P-probing with rank-2 vs rank-4 embedding updates",
+    run: async (a, dir) => files(await saveFig13(await fig13(a), { dir })),
+  },
+  fig16: {
+    describe: "Figure 16: Q-probing with rank-16 vs rank-64 embedding updates",
+    run: async (a, dir) => files(await saveFig16(await fig16(a), { dir })),
+  },
+  fig10: {
+    describe: "Figure 10: mixed training, P_test QA accuracy against the QA ratio QAr",
+    run: async (a, dir) => {
+      const res = await fig10(a);
+      console.log(fig10Table(res).toString());
+      return files(await saveFig10(res, { dir }));
+    },
+  },
 };
 
 const USAGE = `usage: deno task finding <${Object.keys(FINDINGS).join("|")}> ` +
-  `[--preset ${PRESETS.join("|")}] [--rows a,b] [--seeds N] [--workers N] [--only-cached] ` +
+  `[--preset ${
+    PRESETS.join("|")
+  }] [--rows a,b] [--seeds N] [--workers N] [--only-cached] [--mix] ` +
   `[--out DIR]`;
 
 /** Parses the arguments and runs the finding; returns the process exit code. */
@@ -69,6 +116,7 @@ export async function main(args: string[]): Promise<number> {
         workers: { type: "string" },
         out: { type: "string" },
         "only-cached": { type: "boolean" },
+        mix: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -111,6 +159,7 @@ export async function main(args: string[]): Promise<number> {
       seeds: int("seeds", values.seeds),
       workers: int("workers", values.workers),
       onlyCached: values["only-cached"] ?? onlyCachedFromEnv(),
+      mix: values.mix ?? false,
     };
     const t0 = performance.now();
     const written = await FINDINGS[name].run(args, dir);

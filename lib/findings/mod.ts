@@ -9,3 +9,8 @@ export * from "./fig2.ts";
 export * from "./fig3.ts";
 export * from "./memorization.ts";
 export * from "./data_overview.ts";
+export * from "./probing.ts";
+export * from "./fig5.ts";
+export * from "./fig7.ts";
+export * from "./fig1.ts";
+export * from "./fig10.ts";
