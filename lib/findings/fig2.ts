@@ -11,7 +11,7 @@ import { getPreset } from "../config/presets.ts";
 import { currentPreset, type PresetName } from "../config/preset.ts";
 import type { FinetuneRequest } from "../runs/experiments.ts";
 import { paperFinetuneGrid, paperGridCell } from "./paper.ts";
-import { ensureQA, type FindingRunOptions } from "./runs.ts";
+import { ensureQA, type FindingRunOptions, isCached } from "./runs.ts";
 import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
 import { cellLabel, VEGA_LITE_SCHEMA } from "../plot/specs.ts";
@@ -49,6 +49,8 @@ export interface Fig2Result {
   seed: number;
   grid: { qvRanks: number[]; embeddingRanks: string[] };
   cells: Fig2Cell[];
+  /** Cells of the grid with no cached run (only with `onlyCached`): not drawn. */
+  missing: { row: string; qvRank: string; embeddingRank: string }[];
   wallSeconds: number;
 }
 
@@ -58,6 +60,8 @@ export interface Fig2Options extends FindingRunOptions {
   rows?: string[];
   /** Only seed 0 is used (the paper shows one run per cell). */
   seeds?: number;
+  /** Draw only the cells already in the cache (the others are listed in `missing`). */
+  onlyCached?: boolean;
 }
 
 /** Runs (or reads) every cell of the grid for each row. */
@@ -85,9 +89,18 @@ export async function fig2(opts: Fig2Options = {}): Promise<Fig2Result> {
       }
     }
   }
-  const done = await ensureQA(reqs, { ...opts, defaultWorkers: getPreset(preset).workers });
-  const cells = done.map((d, i) => {
-    const w = where[i];
+  const missing: Fig2Result["missing"] = [];
+  const use: number[] = [];
+  for (let i = 0; i < reqs.length; i++) {
+    if (!opts.onlyCached || await isCached(reqs[i])) use.push(i);
+    else missing.push(where[i]);
+  }
+  const done = await ensureQA(use.map((i) => reqs[i]), {
+    ...opts,
+    defaultWorkers: getPreset(preset).workers,
+  });
+  const cells = done.map((d, k) => {
+    const w = where[use[k]];
     const acc = (split: string, metric: (m: string) => boolean) =>
       d.result.qa.find((m) => m.split === split && m.attribute === "mean" && metric(m.metric))!
         .accuracy;
@@ -106,7 +119,7 @@ export async function fig2(opts: Fig2Options = {}): Promise<Fig2Result> {
       cacheKey: d.result.cacheKey,
     };
   });
-  return { preset, seed, grid, cells, wallSeconds: (performance.now() - t0) / 1000 };
+  return { preset, seed, grid, cells, missing, wallSeconds: (performance.now() - t0) / 1000 };
 }
 
 /** Figure 2 as a polars table. */

@@ -11,6 +11,7 @@ import {
   saveFig3,
 } from "./fig3.ts";
 import { fig2 } from "./fig2.ts";
+import { qaFinetune } from "../runs/experiments.ts";
 import { paperQA } from "./paper.ts";
 import { setResultsDir, setRunsDir } from "../runs/cache.ts";
 
@@ -130,4 +131,21 @@ Deno.test("fig3 MIX columns: run with mix: true, otherwise only for rows already
 
 Deno.test("fig2 rejects rows it does not draw", async () => {
   await assertRejects(() => fig2({ preset: "smoke", rows: ["multi2"] }), "unknown Figure 2 row");
+});
+
+Deno.test("fig2 onlyCached draws the cached grid cells and lists the missing ones", async () => {
+  await withRunsDir(async () => {
+    const opts = { preset: "smoke" as const, rows: ["single"], onlyCached: true, workers: 1 };
+    const empty = await fig2(opts);
+    assertEquals(empty.cells, []);
+    // smoke grid: full finetuning + r=8 x r' in {0, all}
+    assertEquals(empty.missing.length, 3);
+    await qaFinetune(
+      { preset: "smoke", config: "single", seed: 0, finetune: { method: "full" } },
+      { progress: false },
+    );
+    const one = await fig2(opts);
+    assertEquals(one.cells.map((c) => c.qvRank), ["full"]);
+    assertEquals(one.missing.map((m) => m.embeddingRank), ["0", "all"]);
+  });
 });
