@@ -13,20 +13,7 @@ import {
 } from "./fig10.ts";
 import { loadPaperFigure, type PaperTablePanel } from "./paper.ts";
 import { PRESETS } from "../config/preset.ts";
-import { setResultsDir, setRunsDir } from "../runs/cache.ts";
-
-async function withRunsDir<T>(f: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await Deno.makeTempDir();
-  setRunsDir(dir);
-  setResultsDir(null);
-  try {
-    return await f(dir);
-  } finally {
-    setRunsDir(undefined);
-    setResultsDir(undefined);
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withRunsDir } from "./_test_utils.ts";
 
 Deno.test("FIG10 constants are the paper's Figure 10(a) rows and ratios", () => {
   const panel = loadPaperFigure("10").panels.find((p) => p.id === "a") as PaperTablePanel;

@@ -17,20 +17,7 @@ import { FIG3_COLUMNS } from "./fig3.ts";
 import { loadPaperFigure, type PaperTablePanel } from "./paper.ts";
 import { qaFinetune } from "../runs/experiments.ts";
 import type { MixedCurvePoint } from "../runs/mixed.ts";
-import { setResultsDir, setRunsDir } from "../runs/cache.ts";
-
-async function withRunsDir<T>(f: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await Deno.makeTempDir();
-  setRunsDir(dir);
-  setResultsDir(null);
-  try {
-    return await f(dir);
-  } finally {
-    setRunsDir(undefined);
-    setResultsDir(undefined);
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withRunsDir } from "./_test_utils.ts";
 
 const point = (step: number, v: number): MixedCurvePoint => ({
   step,

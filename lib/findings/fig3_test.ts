@@ -13,20 +13,7 @@ import {
 import { fig2 } from "./fig2.ts";
 import { qaFinetune } from "../runs/experiments.ts";
 import { paperQA } from "./paper.ts";
-import { setResultsDir, setRunsDir } from "../runs/cache.ts";
-
-async function withRunsDir<T>(f: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await Deno.makeTempDir();
-  setRunsDir(dir);
-  setResultsDir(null);
-  try {
-    return await f(dir);
-  } finally {
-    setRunsDir(undefined);
-    setResultsDir(undefined);
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withRunsDir } from "./_test_utils.ts";
 
 Deno.test("fig3Requests: headline rows get the preset's seeds, others one; bad rows are errors", () => {
   const reqs = fig3Requests({ preset: "tiny", rows: ["single", "multi2"] });

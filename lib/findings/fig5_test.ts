@@ -23,23 +23,7 @@ import { probeRequests, rankAblationRows } from "./probing.ts";
 import { isDone } from "./runs.ts";
 import { pProbe } from "../runs/probes.ts";
 import { ATTRIBUTES } from "../data/types.ts";
-import { setResultsDir, setRunsDir } from "../runs/cache.ts";
-
-async function withRunsDir<T>(f: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await Deno.makeTempDir();
-  setRunsDir(dir);
-  setResultsDir(null);
-  try {
-    return await f(dir);
-  } finally {
-    setRunsDir(undefined);
-    setResultsDir(undefined);
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-const readPaper = (n: string) =>
-  JSON.parse(Deno.readTextFileSync(new URL(`../../data/paper/fig${n}.json`, import.meta.url)));
+import { readPaper, withRunsDir } from "./_test_utils.ts";
 
 Deno.test("pProbeColumns: the paper's i-field columns, position-major", () => {
   const first = pProbeColumns();

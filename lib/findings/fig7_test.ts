@@ -20,23 +20,7 @@ import {
 import { pearson, probeStepsFromEnv } from "./probing.ts";
 import { fig3 } from "./fig3.ts";
 import { isCached } from "./runs.ts";
-import { setResultsDir, setRunsDir } from "../runs/cache.ts";
-
-async function withRunsDir<T>(f: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await Deno.makeTempDir();
-  setRunsDir(dir);
-  setResultsDir(null);
-  try {
-    return await f(dir);
-  } finally {
-    setRunsDir(undefined);
-    setResultsDir(undefined);
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-const readPaper = (n: string) =>
-  JSON.parse(Deno.readTextFileSync(new URL(`../../data/paper/fig${n}.json`, import.meta.url)));
+import { readPaper, withRunsDir } from "./_test_utils.ts";
 
 Deno.test("pearson: exact on known inputs, drops missing pairs, null when undefined", () => {
   assertAlmostEquals(pearson([1, 2, 3, 4, 5], [2, 4, 6, 8, 10])!, 1, 1e-12);

@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertRejects } from "../util/assert.ts";
 import { setResultsDir, setRunsDir } from "../runs/cache.ts";
+import { getPreset } from "../config/presets.ts";
 import { qaFinetune } from "../runs/experiments.ts";
 import { cachedOnly, cacheEntry, isDone, meanStd } from "./runs.ts";
 
@@ -10,7 +11,8 @@ Deno.test("cacheEntry: each worker kind is keyed under its own cache kind and co
   const p = cacheEntry({ ...req, kind: "pprobe", probe: { rank: 4 } });
   assertEquals([p.kind, (p.spec as { probe: { rank: number } }).probe.rank], ["pprobe", 4]);
   const q = cacheEntry({ ...req, kind: "qprobe" });
-  assertEquals((q.spec as { probe: { rank: number } }).probe.rank, 16);
+  // Without settings, the preset's rank.
+  assertEquals((q.spec as { probe: { rank: number } }).probe.rank, getPreset("smoke").probe.qRank);
   assert(p.code !== cacheEntry({ ...req, kind: "qa" }).code);
 });
 
