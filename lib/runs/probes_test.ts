@@ -12,7 +12,7 @@ Deno.test("probeSpec: the preset's probe settings per kind, overrides in the key
   assertEquals([probeSpec("p", paper).probe.epochs, probeSpec("q", paper).probe.epochs], [30, 120]);
   const tiny = { ...paper, preset: "tiny" as const };
   assertEquals(probeSpec("p", tiny).probe.classifier, "readout");
-  assertEquals(probeSpec("q", tiny).probe.rank, 0);
+  assertEquals([probeSpec("p", tiny).probe.rank, probeSpec("q", tiny).probe.rank], [0, 16]);
   assertEquals(probeSpec("q", tiny, { rank: 64 }).probe.rank, 64);
   assertEquals(probeSpec("p", tiny, { classifier: "linear" }).probe.classifier, "linear");
 });
