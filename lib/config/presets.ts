@@ -52,9 +52,15 @@ export interface FinetuneSpec {
   epochs: number;
 }
 
+/**
+ * The paper's QA ratio for mixed training: Figure 1, the MIX columns of Figure 3 and every preset's
+ * default (Figure 10 sweeps it).
+ */
+export const PAPER_QAR = 0.8;
+
 /** Mixed training (paper §2.1): BIO + QA of P_train in one run. */
 export interface MixedSpec {
-  /** Fraction of training rows that are QA (paper default 0.8). */
+  /** Fraction of training rows that are QA (paper default `PAPER_QAR`). */
   QAr: number;
 }
 
@@ -121,7 +127,7 @@ const tiny: Preset = {
     batchSize: 64,
     epochs: 10,
   },
-  mixed: { QAr: 0.8 },
+  mixed: { QAr: PAPER_QAR },
   // At N = 500 the probe's training half has 250 people, so most classes of a 200-value attribute
   // occur once or never: a fresh linear layer cannot learn them (measured: multi5+permute scores
   // 6% on b_city even right before the value, which the model itself predicts at 100%). The readout
@@ -184,7 +190,7 @@ export const PRESET_CONFIGS: Readonly<Record<PresetName, Preset>> = {
       batchSize: 48,
       epochs: 0,
     },
-    mixed: { QAr: 0.8 },
+    mixed: { QAr: PAPER_QAR },
     probe: { classifier: "linear", pRank: 2, qRank: 16, pEpochs: 30, qEpochs: 120 },
     eval: { decoding: "beam", beams: 4 },
     headlineSeeds: [0],

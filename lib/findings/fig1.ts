@@ -12,7 +12,7 @@
  * @module
  */
 import pl from "nodejs-polars";
-import { getPreset } from "../config/presets.ts";
+import { getPreset, PAPER_QAR } from "../config/presets.ts";
 import { currentPreset, type PresetName } from "../config/preset.ts";
 import { datasetFor, type FinetuneRequest, qaFinetune } from "../runs/experiments.ts";
 import { type MixedCurvePoint, type MixedRequest, mixedTrain } from "../runs/mixed.ts";
@@ -25,8 +25,8 @@ import {
   isCached,
   isPretrained,
   majorityBaseline,
-  meanStd,
 } from "./runs.ts";
+import { meanStd } from "./stats.ts";
 import { FIG3_COLUMNS } from "./fig3.ts";
 import { type CurvePoint, heatmapSpec, lineSpec, type ReferenceLine } from "../plot/specs.ts";
 import { type SavedFigure, saveFigure } from "../plot/save.ts";
@@ -35,8 +35,6 @@ import type { PlotlyFigure } from "../plot/plotly.ts";
 
 /** The row of Figure 1 we run (the paper's bioR single row needs bioR data, which we lack). */
 export const FIG1_ROW = "single";
-/** The paper's QA ratio of Figure 1 (and of the MIX columns of Figure 3). */
-export const FIG1_QAR = 0.8;
 
 /** The heatmap rows of Figure 1(a) as we draw them, top to bottom. */
 export const FIG1_METHODS = {
@@ -142,7 +140,7 @@ export function fig1Requests(opts: Fig1Options = {}): MixedRequest[] {
     preset,
     config: FIG1_ROW,
     seed,
-    QAr: FIG1_QAR,
+    QAr: PAPER_QAR,
   }));
 }
 
@@ -273,7 +271,7 @@ export async function fig1(opts: Fig1Options = {}): Promise<Fig1Result> {
   return {
     preset,
     row: FIG1_ROW,
-    QAr: FIG1_QAR,
+    QAr: PAPER_QAR,
     steps,
     cells,
     curve: averageMixedCurves(done.map((d) => mixedRunCurve(d.result, steps))),

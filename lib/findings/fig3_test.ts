@@ -6,6 +6,7 @@ import {
   fig3MixRequests,
   fig3Plotly,
   fig3Requests,
+  fig3RowOrder,
   fig3Spec,
   fig3Table,
   saveFig3,
@@ -50,8 +51,37 @@ Deno.test("fig3 at smoke: runs, caches, and tables ours beside the paper", async
     assert((await Deno.readTextFile(saved.svg)).includes("Figure 3"));
     const json = JSON.parse(await Deno.readTextFile(saved.json!));
     assertEquals(json.data.preset, "smoke");
+    // One row: too few to correlate, but the block is reported.
+    assertEquals(json.data.rowOrder, [{ block: "QA", n: 1, spearman: null, pearson: null }]);
     await Deno.remove(out, { recursive: true });
   });
+});
+
+Deno.test("fig3RowOrder: rank agreement with the paper per block, baseline left out", () => {
+  const cell = (row: string, block: "QA" | "MIX", ours: number, paper: number) => ({
+    row,
+    block,
+    column: "mean",
+    ours,
+    std: 0,
+    seeds: 1,
+    paper,
+  });
+  const cells = [
+    cell("single", "QA", 3, 9.7),
+    cell("multi5", "QA", 15, 41),
+    cell("multi5+permute", "QA", 83, 96.6),
+    // The baseline would break the order if it counted.
+    cell("baseline", "QA", 99, 2.7),
+    // Reversed in MIX: a rank correlation of -1.
+    cell("single", "MIX", 30, 10),
+    cell("multi5", "MIX", 20, 20),
+    cell("multi5+permute", "MIX", 10, 30),
+    { ...cell("single", "QA", 50, 0), column: "b_date" },
+  ];
+  const order = fig3RowOrder(cells);
+  assertEquals(order.map((o) => [o.block, o.n, o.spearman]), [["QA", 3, 1], ["MIX", 3, -1]]);
+  assert(order[0].pearson! > 0.9 && order[0].pearson! < 1);
 });
 
 Deno.test("fig3MixRequests: the QA requests' rows and seeds at QAr 0.8", () => {

@@ -28,15 +28,14 @@ import {
 import { FIG3_ROWS } from "./fig3.ts";
 import {
   heatmapPlotly,
-  meanOrNull,
   pProbeRuns,
   type ProbeFigureOptions,
   type ProbeRunInfo,
   probeRunInfo,
   rankAblationRows,
-  stdOrZero,
   widenRowLabels,
 } from "./probing.ts";
+import { meanOrNull, stdOrZero } from "./stats.ts";
 import { type HeatmapCell, heatmapSpec, VEGA_LITE_SCHEMA } from "../plot/specs.ts";
 import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";

@@ -21,16 +21,14 @@ import { FIG3_ROWS, fig3Requests } from "./fig3.ts";
 import { isCached } from "./runs.ts";
 import {
   heatmapPlotly,
-  meanOrNull,
-  pearson,
   type ProbeFigureOptions,
   type ProbeRunInfo,
   probeRunInfo,
   qProbeRuns,
   rankAblationRows,
-  stdOrZero,
   widenRowLabels,
 } from "./probing.ts";
+import { meanOrNull, pearson, stdOrZero } from "./stats.ts";
 import { heatmapSpec, VEGA_LITE_SCHEMA } from "../plot/specs.ts";
 import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";

@@ -17,20 +17,11 @@ import {
   saveFig16,
   saveFig7,
 } from "./fig7.ts";
-import { pearson, probeStepsFromEnv } from "./probing.ts";
+import { probeStepsFromEnv } from "./probing.ts";
+import { pearson } from "./stats.ts";
 import { fig3 } from "./fig3.ts";
 import { isCached } from "./runs.ts";
 import { readPaper, withRunsDir } from "./_test_utils.ts";
-
-Deno.test("pearson: exact on known inputs, drops missing pairs, null when undefined", () => {
-  assertAlmostEquals(pearson([1, 2, 3, 4, 5], [2, 4, 6, 8, 10])!, 1, 1e-12);
-  assertAlmostEquals(pearson([1, 2, 3, 4, 5], [5, 4, 3, 2, 1])!, -1, 1e-12);
-  // dx = dy up to two swapped middle values: sxy = 4, sxx = syy = 5.
-  assertAlmostEquals(pearson([1, 2, 3, 4], [1, 3, 2, 4])!, 0.8, 1e-12);
-  assertAlmostEquals(pearson([1, 2, null, 3, 4], [1, 3, 99, 2, 4])!, 0.8, 1e-12);
-  assertEquals(pearson([1, 2], [1, 2]), null);
-  assertEquals(pearson([1, 1, 1], [1, 2, 3]), null);
-});
 
 Deno.test("Figure 7 columns: QA block, Q-first (b_month), Q-whole (no birth date)", () => {
   const cols = fig7Columns();

@@ -10,6 +10,7 @@ export * from "./fig3.ts";
 export * from "./memorization.ts";
 export * from "./data_overview.ts";
 export * from "./probing.ts";
+export * from "./stats.ts";
 export * from "./fig5.ts";
 export * from "./fig7.ts";
 export * from "./fig1.ts";

@@ -205,48 +205,6 @@ export function probeRunInfo(kind: ProbeKind, run: ProbeRun<PResult | QResult>):
   };
 }
 
-/** Mean of the non-null numbers, null when there are none. */
-export function meanOrNull(xs: readonly (number | null | undefined)[]): number | null {
-  const v = xs.filter((x): x is number => typeof x === "number" && Number.isFinite(x));
-  return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
-}
-
-/** Sample standard deviation of the non-null numbers (0 for fewer than two). */
-export function stdOrZero(xs: readonly (number | null | undefined)[]): number {
-  const v = xs.filter((x): x is number => typeof x === "number" && Number.isFinite(x));
-  if (v.length < 2) return 0;
-  const m = v.reduce((a, b) => a + b, 0) / v.length;
-  return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
-}
-
-/**
- * Pearson correlation of paired samples (pairs with a missing side are dropped); null with fewer
- * than three pairs or when either side is constant.
- */
-export function pearson(
-  xs: readonly (number | null)[],
-  ys: readonly (number | null)[],
-): number | null {
-  if (xs.length !== ys.length) throw new Error("pearson: samples differ in length");
-  const pairs: [number, number][] = [];
-  xs.forEach((x, i) => {
-    const y = ys[i];
-    if (x !== null && y !== null && Number.isFinite(x) && Number.isFinite(y)) pairs.push([x, y]);
-  });
-  const n = pairs.length;
-  if (n < 3) return null;
-  const mx = pairs.reduce((s, p) => s + p[0], 0) / n;
-  const my = pairs.reduce((s, p) => s + p[1], 0) / n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (const [x, y] of pairs) {
-    sxy += (x - mx) * (y - my);
-    sxx += (x - mx) ** 2;
-    syy += (y - my) ** 2;
-  }
-  if (sxx === 0 || syy === 0) return null;
-  return sxy / Math.sqrt(sxx * syy);
-}
-
 /** Lets a heatmap's row labels run to `px` pixels (vega-lite cuts them at 180 by default). */
 export function widenRowLabels(spec: VegaLiteSpec, px = 320): VegaLiteSpec {
   const y = (spec as { encoding?: { y?: { axis?: Record<string, unknown> } } }).encoding?.y;

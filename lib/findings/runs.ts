@@ -142,14 +142,6 @@ export function majorityBaseline(ds: Dataset): Record<string, number> {
   return out;
 }
 
-/** Mean and sample standard deviation. */
-export function meanStd(xs: number[]): { mean: number; std: number; n: number } {
-  const n = xs.length;
-  const mean = xs.reduce((a, b) => a + b, 0) / Math.max(1, n);
-  const std = n > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
-  return { mean, std, n };
-}
-
 /**
  * Where a preset's figures go: `figures/` for real runs, `out/figures-smoke/` for the smoke preset
  * (so CI never overwrites the committed figures). Absolute, so a notebook's cwd does not matter.

@@ -2,7 +2,7 @@ import { assert, assertEquals, assertRejects } from "../util/assert.ts";
 import { setResultsDir, setRunsDir } from "../runs/cache.ts";
 import { getPreset } from "../config/presets.ts";
 import { qaFinetune } from "../runs/experiments.ts";
-import { cachedOnly, cacheEntry, isDone, meanStd } from "./runs.ts";
+import { cachedOnly, cacheEntry, isDone } from "./runs.ts";
 
 Deno.test("cacheEntry: each worker kind is keyed under its own cache kind and code", () => {
   const req = { preset: "smoke" as const, config: "single", seed: 0 };
@@ -40,9 +40,4 @@ Deno.test("cachedOnly keeps cached runs, drops rows without any, throws when non
     setResultsDir(undefined);
     await Deno.remove(dir, { recursive: true });
   }
-});
-
-Deno.test("meanStd: sample standard deviation", () => {
-  assertEquals(meanStd([1, 3]), { mean: 2, std: Math.SQRT2, n: 2 });
-  assertEquals(meanStd([5]), { mean: 5, std: 0, n: 1 });
 });
