@@ -12,7 +12,7 @@
 import { parseArgs } from "node:util";
 import pl from "nodejs-polars";
 import { parsePreset, PRESETS } from "../config/preset.ts";
-import type { DeepPartial, Preset } from "../config/presets.ts";
+import { type DeepPartial, type Preset, rowOverrides } from "../config/presets.ts";
 import { BIO_CONFIGS } from "../data/bios.ts";
 import { type FinetuneRequest, pretrain, qaFinetune } from "../runs/experiments.ts";
 import type { AccuracyRow } from "../eval/metrics.ts";
@@ -85,6 +85,9 @@ export async function main(args: string[]): Promise<number> {
     const exposures = int("exposures", values.exposures, 1);
     if (people) overrides.people = people;
     if (exposures) overrides.pretrain = { exposures };
+    // The row's own needs first (a wider window for the longest biographies), as findings do.
+    const rowModel = rowOverrides(preset, config)?.model;
+    if (rowModel) overrides.model = rowModel;
     const req: FinetuneRequest = {
       preset,
       config,

@@ -207,6 +207,28 @@ export function getPreset(name: string = currentPreset()): Preset {
   return structuredClone(PRESET_CONFIGS[parsePreset(name)]);
 }
 
+/**
+ * Context windows wider than the preset's, for the rows whose longest biography (with its EOS)
+ * does not fit the preset's `seqLen`: documents are never split (lib/train/packing.ts). At `tiny`,
+ * five entries per person, each repeating the full name, give biographies of up to 134 tokens.
+ * `presets_test.ts` checks every row of `smoke` and `tiny` (seeds 0-2) and `small` (seed 0); `paper`'s
+ * 512 positions leave room to spare.
+ */
+export const ROW_SEQ_LEN: Readonly<Partial<Record<PresetName, Readonly<Record<string, number>>>>> =
+  {
+    tiny: { "multi5+fullname": 160, "multi5+permute+fullname": 160 },
+  };
+
+/**
+ * The overrides a bioS row needs at a preset (see `ROW_SEQ_LEN`), or undefined for the rows that
+ * run with the preset as it is. Every run request of a row carries them (lib/findings/runs.ts
+ * `rowRequest`), so each row has one pretrained model per seed whatever the finding.
+ */
+export function rowOverrides(preset: PresetName, config: string): DeepPartial<Preset> | undefined {
+  const seqLen = ROW_SEQ_LEN[preset]?.[config];
+  return seqLen === undefined ? undefined : { model: { seqLen } };
+}
+
 /** Deep-merges overrides into a copy of a preset (nanoGPT-style config overrides). */
 export function presetWith(base: Preset, overrides: DeepPartial<Preset>): Preset {
   return merge(structuredClone(base) as unknown as Record<string, unknown>, overrides) as Preset;

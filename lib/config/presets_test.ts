@@ -1,5 +1,8 @@
 import { assert, assertEquals, assertThrows } from "../util/assert.ts";
-import { getPreset, PRESET_CONFIGS, presetWith } from "./presets.ts";
+import { getPreset, PRESET_CONFIGS, presetWith, ROW_SEQ_LEN, rowOverrides } from "./presets.ts";
+import { generateDataset } from "../data/dataset.ts";
+import { bioDocs } from "../tokenizer/docs.ts";
+import { PAPER_CONFIG_NAMES } from "../findings/paper.ts";
 import { PRESETS } from "./preset.ts";
 
 Deno.test("every preset has contents, and they grow from smoke to paper", () => {
@@ -31,4 +34,27 @@ Deno.test("presetWith overrides deeply without touching the base; unknown fields
   assertThrows(() => presetWith(base, { nope: 1 } as never), 'unknown preset field "nope"');
   assertThrows(() => getPreset("huge"), "allowed values: smoke, tiny, small, paper");
   assert(v !== base);
+});
+
+Deno.test("every row's biographies fit its window (smoke and tiny: seeds 0-2, small: seed 0)", () => {
+  // Documents are never split, so one biography longer than the window stops a pretraining run;
+  // ROW_SEQ_LEN widens the window of the rows that need it.
+  for (const preset of ["smoke", "tiny", "small"] as const) {
+    const p = getPreset(preset);
+    for (const config of PAPER_CONFIG_NAMES.filter((c) => c !== "baseline")) {
+      const seqLen = presetWith(p, rowOverrides(preset, config) ?? {}).model.seqLen;
+      for (const seed of preset === "small" ? [0] : [0, 1, 2]) {
+        const ds = generateDataset({ config, people: p.people, seed });
+        const longest = Math.max(...bioDocs(ds.bios, ds.vocab).map((d) => d.ids.length));
+        // One EOS after the document, one leading EOS at the window's start.
+        assert(
+          longest + 2 <= seqLen,
+          `${preset} ${config} seed ${seed}: a ${longest}-token biography in a ${seqLen} window`,
+        );
+      }
+    }
+  }
+  assertEquals(rowOverrides("tiny", "single"), undefined);
+  assertEquals(rowOverrides("tiny", "multi5+fullname"), { model: { seqLen: 160 } });
+  assertEquals(ROW_SEQ_LEN.paper, undefined);
 });

@@ -25,6 +25,7 @@ import {
   isCached,
   isPretrained,
   majorityBaseline,
+  rowRequest,
 } from "./runs.ts";
 import { meanStd } from "./stats.ts";
 import { FIG3_COLUMNS } from "./fig3.ts";
@@ -137,9 +138,7 @@ function seedList(preset: PresetName, seeds?: number): number[] {
 export function fig1Requests(opts: Fig1Options = {}): MixedRequest[] {
   const preset = opts.preset ?? currentPreset();
   return seedList(preset, opts.seeds).map((seed) => ({
-    preset,
-    config: FIG1_ROW,
-    seed,
+    ...rowRequest(preset, FIG1_ROW, seed),
     QAr: PAPER_QAR,
   }));
 }
@@ -224,7 +223,7 @@ export async function fig1(opts: Fig1Options = {}): Promise<Fig1Result> {
   // The contrast: pretrain + QA finetune of the same row and seeds, only where already cached.
   const ftDone = [];
   for (const r of reqs) {
-    const ft: FinetuneRequest = { preset, config: r.config, seed: r.seed };
+    const ft: FinetuneRequest = rowRequest(preset, r.config, r.seed);
     if (await isPretrained(ft) && await isCached(ft)) {
       ftDone.push({ request: ft, result: await qaFinetune(ft, { progress: false }) });
     }

@@ -10,7 +10,7 @@ import { getPreset } from "../config/presets.ts";
 import { currentPreset, type PresetName } from "../config/preset.ts";
 import { type MixedRequest, mixedTrain } from "../runs/mixed.ts";
 import { paperCell, paperRowNames } from "./paper.ts";
-import { ensureRuns, type FindingRunOptions, isDone } from "./runs.ts";
+import { ensureRuns, type FindingRunOptions, isDone, rowRequest } from "./runs.ts";
 import { meanStd } from "./stats.ts";
 import { FIG3_ROWS } from "./fig3.ts";
 import { qaGenerationAccuracy } from "./fig1.ts";
@@ -140,7 +140,7 @@ export function fig10Requests(opts: Fig10Options = {}): (MixedRequest & { QAr: n
   const preset = opts.preset ?? currentPreset();
   const seeds = Array.from({ length: opts.seeds ?? 1 }, (_, i) => i);
   return gridOf(opts, preset).cells.flatMap((c) =>
-    seeds.map((seed) => ({ preset, config: c.row, seed, QAr: c.QAr }))
+    seeds.map((seed) => ({ ...rowRequest(preset, c.row, seed), QAr: c.QAr }))
   );
 }
 

@@ -11,7 +11,7 @@ import { getPreset } from "../config/presets.ts";
 import { currentPreset, type PresetName } from "../config/preset.ts";
 import type { FinetuneRequest } from "../runs/experiments.ts";
 import { paperFinetuneGrid, paperGridCell } from "./paper.ts";
-import { ensureQA, type FindingRunOptions, isCached } from "./runs.ts";
+import { ensureQA, type FindingRunOptions, isCached, rowRequest } from "./runs.ts";
 import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
 import { cellLabel, VEGA_LITE_SCHEMA } from "../plot/specs.ts";
@@ -79,12 +79,15 @@ export async function fig2(opts: Fig2Options = {}): Promise<Fig2Result> {
   const reqs: FinetuneRequest[] = [];
   const where: { row: string; qvRank: string; embeddingRank: string }[] = [];
   for (const row of rows) {
-    reqs.push({ preset, config: row, seed, finetune: { method: "full" } });
+    reqs.push({ ...rowRequest(preset, row, seed), finetune: { method: "full" } });
     where.push({ row, qvRank: "full", embeddingRank: "full" });
     for (const r of grid.qvRanks) {
       for (const e of grid.embeddingRanks) {
         const rEmbedding = e === "all" ? "all" : Number(e);
-        reqs.push({ preset, config: row, seed, finetune: { method: "lora", r, rEmbedding } });
+        reqs.push({
+          ...rowRequest(preset, row, seed),
+          finetune: { method: "lora", r, rEmbedding },
+        });
         where.push({ row, qvRank: String(r), embeddingRank: e });
       }
     }

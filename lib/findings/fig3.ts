@@ -21,6 +21,7 @@ import {
   type FindingRunOptions,
   isDone,
   majorityBaseline,
+  rowRequest,
 } from "./runs.ts";
 import { meanStd, pearson, spearman } from "./stats.ts";
 import { type HeatmapCell, heatmapSpec } from "../plot/specs.ts";
@@ -158,18 +159,13 @@ export function fig3Requests(opts: Fig3Options = {}): FinetuneRequest[] {
       : HEADLINE_ROWS.includes(row)
       ? p.headlineSeeds
       : p.otherSeeds;
-    return seeds.map((seed) => ({ preset, config: row, seed }));
+    return seeds.map((seed) => rowRequest(preset, row, seed));
   });
 }
 
 /** The mixed-training requests of the MIX columns: one per (row, seed) of the QA requests. */
 export function fig3MixRequests(opts: Fig3Options = {}): (MixedRequest & { QAr: number })[] {
-  return fig3Requests(opts).map((r) => ({
-    preset: r.preset,
-    config: r.config,
-    seed: r.seed,
-    QAr: PAPER_QAR,
-  }));
+  return fig3Requests(opts).map((r) => ({ ...r, QAr: PAPER_QAR }));
 }
 
 /** Runs (or reads from the cache) everything Figure 3 needs and aggregates it. */

@@ -15,6 +15,7 @@ import { fig2 } from "./fig2.ts";
 import { qaFinetune } from "../runs/experiments.ts";
 import { paperQA } from "./paper.ts";
 import { withRunsDir } from "./_test_utils.ts";
+import { probeRequests } from "./probing.ts";
 
 Deno.test("fig3Requests: headline rows get the preset's seeds, others one; bad rows are errors", () => {
   const reqs = fig3Requests({ preset: "tiny", rows: ["single", "multi2"] });
@@ -165,4 +166,15 @@ Deno.test("fig2 onlyCached draws the cached grid cells and lists the missing one
     assertEquals(one.cells.map((c) => c.qvRank), ["full"]);
     assertEquals(one.missing.map((m) => m.embeddingRank), ["0", "all"]);
   });
+});
+
+Deno.test("rows that need a wider window carry it in every finding's requests", () => {
+  const [wide, plain] = fig3Requests({ preset: "tiny", rows: ["multi5+fullname", "single"] });
+  assertEquals(wide.overrides, { model: { seqLen: 160 } });
+  assertEquals(plain.overrides, undefined);
+  // The probes and the mixed runs of that row start from (or are) the same kind of model.
+  const [probe] = probeRequests("pprobe", "tiny", ["multi5+fullname"], [0]);
+  assertEquals(probe.overrides, wide.overrides);
+  const [mix] = fig3MixRequests({ preset: "tiny", rows: ["multi5+fullname"], seeds: 1 });
+  assertEquals(mix.overrides, wide.overrides);
 });

@@ -9,7 +9,7 @@ import type { PresetName } from "../config/preset.ts";
 import type { RunRequest } from "../runs/experiments.ts";
 import { pProbe, qProbe } from "../runs/probes.ts";
 import type { WorkerRequest } from "../cli/run.ts";
-import { ensureRuns, type FindingRunOptions, isDone } from "./runs.ts";
+import { ensureRuns, type FindingRunOptions, isDone, rowRequest } from "./runs.ts";
 import { FIG3_ROWS, HEADLINE_ROWS } from "./fig3.ts";
 import type { PlotlyFigure } from "../plot/plotly.ts";
 import { cellLabel } from "../plot/specs.ts";
@@ -73,9 +73,7 @@ export function probeRequests(
     Array.from({ length: seeds }, (_, seed) => seed).flatMap((seed) =>
       ranks.map((rank) => ({
         kind,
-        preset,
-        config,
-        seed,
+        ...rowRequest(preset, config, seed),
         probe: opts.steps === undefined ? { rank } : { rank, steps: opts.steps },
       }))
     )
@@ -154,10 +152,7 @@ async function collect<R>(
   await ensureRuns(reqs as WorkerRequest[], { ...opts, defaultWorkers: getPreset(preset).workers });
   const runs: ProbeRun<R>[] = [];
   for (const r of reqs) {
-    const result = await read(
-      { preset: r.preset, config: r.config, seed: r.seed },
-      r.probe,
-    );
+    const result = await read(rowRequest(r.preset, r.config, r.seed), r.probe);
     runs.push({ row: r.config, seed: r.seed, rank: r.probe.rank, result });
   }
   return { runs, rows: rows.filter((r) => !missingRows.includes(r)), missingRows };

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { finishedRun, ROOT } from "../runs/cache.ts";
 import type { PresetName } from "../config/preset.ts";
+import { rowOverrides } from "../config/presets.ts";
 import {
   experimentsCode,
   type FinetuneRequest,
@@ -66,6 +67,16 @@ export async function isDone(req: WorkerRequest): Promise<boolean> {
 /** True when the finetune result of a request is already cached. */
 export function isCached(req: FinetuneRequest): Promise<boolean> {
   return isDone({ ...req, kind: "qa" });
+}
+
+/**
+ * The run request of a bioS row at a preset and seed, with the overrides that row needs there
+ * (`rowOverrides`: a wider window where its longest biography would not fit). Every finding builds
+ * its requests from it, so one row has one pretrained model per seed across findings.
+ */
+export function rowRequest(preset: PresetName, config: string, seed: number): RunRequest {
+  const overrides = rowOverrides(preset, config);
+  return overrides ? { preset, config, seed, overrides } : { preset, config, seed };
 }
 
 /** True when the pretraining result of a request is already cached. */
