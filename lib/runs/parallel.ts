@@ -46,12 +46,19 @@ export async function runJobs(
   if (failed.length) {
     throw new Error(
       `${failed.length} of ${jobs.length} runs failed: ` +
-        failed.map((f) => `${f.label} (exit ${f.code}): ${f.tail.slice(-3).join(" | ")}`).join(
-          "; ",
-        ),
+        failed.map((f) => `${f.label} (exit ${f.code}): ${failureLine(f.tail)}`).join("; "),
     );
   }
   return outcomes;
+}
+
+/**
+ * The line of a failed worker's output that says what went wrong: the last one that is not a stack
+ * frame (the worker prints "run failed: <error>" before its stack), else the last line.
+ */
+export function failureLine(tail: readonly string[]): string {
+  const said = tail.filter((l) => !/^\s*at\s/.test(l));
+  return said.at(-1) ?? tail.at(-1) ?? "(no output)";
 }
 
 async function runOne(job: Job, log: (line: string) => void): Promise<JobOutcome> {
