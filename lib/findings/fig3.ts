@@ -24,7 +24,7 @@ import {
   rowRequest,
 } from "./runs.ts";
 import { meanStd, pearson, spearman } from "./stats.ts";
-import { type HeatmapCell, heatmapSpec } from "../plot/specs.ts";
+import { type HeatmapCell, heatmapSpec, widenRowLabels } from "../plot/specs.ts";
 import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
 import type { PlotlyFigure } from "../plot/plotly.ts";
@@ -356,7 +356,8 @@ export function fig3Spec(res: Fig3Result): VegaLiteSpec {
     ours: c.ours,
     paper: c.paper,
   }));
-  return heatmapSpec(cells, {
+  // Row names such as "single+permute2+fullname" need more than vega-lite's default label width.
+  return widenRowLabels(heatmapSpec(cells, {
     title: withBlocks
       ? `Figure 3: P_test accuracy, QA = BIO pretrain + QA finetune, MIX = mixed training ` +
         `(QAr=${PAPER_QAR}), ours (paper) [${res.preset}]`
@@ -365,7 +366,7 @@ export function fig3Spec(res: Fig3Result): VegaLiteSpec {
     columnOrder: columnLabels(withBlocks),
     rowTitle: "bioS pretraining data",
     columnTitle: "attribute",
-  });
+  }));
 }
 
 /** The interactive version (hover shows ours ± std, seeds and the paper). */

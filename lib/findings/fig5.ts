@@ -33,10 +33,9 @@ import {
   type ProbeRunInfo,
   probeRunInfo,
   rankAblationRows,
-  widenRowLabels,
 } from "./probing.ts";
 import { meanOrNull, stdOrZero } from "./stats.ts";
-import { type HeatmapCell, heatmapSpec, VEGA_LITE_SCHEMA } from "../plot/specs.ts";
+import { type HeatmapCell, heatmapSpec, VEGA_LITE_SCHEMA, widenRowLabels } from "../plot/specs.ts";
 import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
 import type { PlotlyFigure } from "../plot/plotly.ts";

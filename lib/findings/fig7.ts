@@ -26,10 +26,9 @@ import {
   probeRunInfo,
   qProbeRuns,
   rankAblationRows,
-  widenRowLabels,
 } from "./probing.ts";
 import { meanOrNull, pearson, stdOrZero } from "./stats.ts";
-import { heatmapSpec, VEGA_LITE_SCHEMA } from "../plot/specs.ts";
+import { heatmapSpec, VEGA_LITE_SCHEMA, widenRowLabels } from "../plot/specs.ts";
 import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
 import type { PlotlyFigure } from "../plot/plotly.ts";

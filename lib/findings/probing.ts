@@ -200,13 +200,6 @@ export function probeRunInfo(kind: ProbeKind, run: ProbeRun<PResult | QResult>):
   };
 }
 
-/** Lets a heatmap's row labels run to `px` pixels (vega-lite cuts them at 180 by default). */
-export function widenRowLabels(spec: VegaLiteSpec, px = 320): VegaLiteSpec {
-  const y = (spec as { encoding?: { y?: { axis?: Record<string, unknown> } } }).encoding?.y;
-  if (y) y.axis = { ...(y.axis ?? {}), labelLimit: px };
-  return spec;
-}
-
 /** One cell of an interactive heatmap. */
 export interface PlotlyHeatCell {
   row: string;

@@ -317,3 +317,10 @@ export function barSpec(points: CurvePoint[], options: CurveOptions = {}): VegaL
   };
   return spec as unknown as VegaLiteSpec;
 }
+
+/** Lets a heatmap's row labels run to `px` pixels (vega-lite cuts them at 180 by default). */
+export function widenRowLabels(spec: VegaLiteSpec, px = 320): VegaLiteSpec {
+  const y = (spec as { encoding?: { y?: { axis?: Record<string, unknown> } } }).encoding?.y;
+  if (y) y.axis = { ...(y.axis ?? {}), labelLimit: px };
+  return spec;
+}

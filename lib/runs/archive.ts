@@ -10,7 +10,7 @@
  * @module
  */
 import { join } from "node:path";
-import { PRESET_CONFIGS } from "../config/presets.ts";
+import { PRESET_CONFIGS, presetWith, rowOverrides } from "../config/presets.ts";
 import type { PresetName } from "../config/preset.ts";
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint } from "../train/checkpoint.ts";
 import { readJsonIfExists, resultsDir, runKey, runsDir } from "./cache.ts";
@@ -37,7 +37,8 @@ interface StoredSpec {
 
 /**
  * The preset a cached spec was run at, from its people count and model shape (the pretraining
- * part of the spec: at the top level or under `pretrain`); undefined when none matches.
+ * part of the spec: at the top level or under `pretrain`), the row's own overrides allowed (a wider
+ * window, `rowOverrides`); undefined when none matches.
  */
 export function presetOfSpec(spec: Record<string, unknown>): PresetName | undefined {
   const base = (spec.pretrain as Record<string, unknown> | undefined)?.model
@@ -45,7 +46,11 @@ export function presetOfSpec(spec: Record<string, unknown>): PresetName | undefi
     : spec;
   const model = JSON.stringify(base.model);
   for (const [name, p] of Object.entries(PRESET_CONFIGS)) {
-    if (base.people === p.people && model === JSON.stringify(p.model)) return name as PresetName;
+    const own = typeof base.config === "string"
+      ? rowOverrides(name as PresetName, base.config)
+      : undefined;
+    const expected = own ? presetWith(p, own).model : p.model;
+    if (base.people === p.people && model === JSON.stringify(expected)) return name as PresetName;
   }
   return undefined;
 }

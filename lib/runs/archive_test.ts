@@ -11,6 +11,10 @@ Deno.test("presetOfSpec tells a run's preset from its people and model", () => {
   assertEquals(presetOfSpec(pretrainSpec({ ...req, preset: "tiny" })), "tiny");
   assertEquals(presetOfSpec({ pretrain: pretrainSpec({ ...req, preset: "tiny" }) }), "tiny");
   assertEquals(presetOfSpec({ people: 7, model: {} }), undefined);
+  // A row with its own wider window is still that preset's; another row with it is not.
+  const wide = { preset: "tiny" as const, overrides: { model: { seqLen: 160 } }, seed: 0 };
+  assertEquals(presetOfSpec(pretrainSpec({ ...wide, config: "multi5+fullname" })), "tiny");
+  assertEquals(presetOfSpec(pretrainSpec({ ...wide, config: "single" })), undefined);
 });
 
 Deno.test("archived runs are reused from a fresh cache, weights included", async () => {
