@@ -13,7 +13,6 @@ import { ensureRuns, type FindingRunOptions, isDone, rowRequest } from "./runs.t
 import { FIG3_ROWS, HEADLINE_ROWS } from "./fig3.ts";
 import type { PlotlyFigure } from "../plot/plotly.ts";
 import { cellLabel } from "../plot/specs.ts";
-import type { VegaLiteSpec } from "../plot/render.ts";
 
 /** A probe kind as the worker requests name it. */
 export type ProbeKind = "pprobe" | "qprobe";
