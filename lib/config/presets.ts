@@ -211,8 +211,8 @@ export function getPreset(name: string = currentPreset()): Preset {
  * Context windows wider than the preset's, for the rows whose longest biography (with its EOS)
  * does not fit the preset's `seqLen`: documents are never split (lib/train/packing.ts). At `tiny`,
  * five entries per person, each repeating the full name, give biographies of up to 134 tokens.
- * `presets_test.ts` checks every row of `smoke` and `tiny` (seeds 0-2) and `small` (seed 0); `paper`'s
- * 512 positions leave room to spare.
+ * `presets_test.ts` checks every bioS configuration (the 16 rows and the couple data) at `smoke` and
+ * `tiny` (seeds 0-2) and `small` (seed 0); `paper`'s 512 positions leave room to spare.
  */
 export const ROW_SEQ_LEN: Readonly<Partial<Record<PresetName, Readonly<Record<string, number>>>>> =
   {

@@ -2,7 +2,7 @@ import { assert, assertEquals, assertThrows } from "../util/assert.ts";
 import { getPreset, PRESET_CONFIGS, presetWith, ROW_SEQ_LEN, rowOverrides } from "./presets.ts";
 import { generateDataset } from "../data/dataset.ts";
 import { bioDocs } from "../tokenizer/docs.ts";
-import { PAPER_CONFIG_NAMES } from "../findings/paper.ts";
+import { BIO_CONFIGS } from "../data/bios.ts";
 import { PRESETS } from "./preset.ts";
 
 Deno.test("every preset has contents, and they grow from smoke to paper", () => {
@@ -41,7 +41,7 @@ Deno.test("every row's biographies fit its window (smoke and tiny: seeds 0-2, sm
   // ROW_SEQ_LEN widens the window of the rows that need it.
   for (const preset of ["smoke", "tiny", "small"] as const) {
     const p = getPreset(preset);
-    for (const config of PAPER_CONFIG_NAMES.filter((c) => c !== "baseline")) {
+    for (const config of BIO_CONFIGS) {
       const seqLen = presetWith(p, rowOverrides(preset, config) ?? {}).model.seqLen;
       for (const seed of preset === "small" ? [0] : [0, 1, 2]) {
         const ds = generateDataset({ config, people: p.people, seed });
