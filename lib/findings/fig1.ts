@@ -9,6 +9,10 @@
  * (b) The learning curves of the mixed run (BIO and QA first-token accuracy in- and
  * out-of-distribution, QA generation out-of-distribution) against the training step, with the
  * approximate end values the paper's Figure 1(b) gives.
+ *
+ * Beside the paper's step budget (that of BIO pretraining) a preset may add longer runs
+ * (`mixed.stepsFactors`, seed 0): at `tiny` the paper's budget leaves P_test QA still rising. They
+ * get their own rows in (a), and (b) shows the longest run.
  * @module
  */
 import pl from "nodejs-polars";
@@ -70,11 +74,16 @@ export interface Fig1Options extends FindingRunOptions {
   seeds?: number;
   /** Use only mixed runs already in the cache (see `onlyCachedFromEnv`). */
   onlyCached?: boolean;
+  /** Step budgets as multiples of the pretraining steps (default: the preset's
+   * `mixed.stepsFactors`); 1 runs at every seed, the others at the first seed only. */
+  stepsFactors?: number[];
 }
 
 /** One cell of Figure 1(a): ours (mean over seeds) and the paper's. */
 export interface Fig1Cell {
   method: keyof typeof FIG1_METHODS;
+  /** Mixed cells: the step budget as a multiple of the BIO pretraining steps (1: the paper's). */
+  stepsFactor?: number;
   column: string;
   ours: number;
   std: number;
@@ -96,8 +105,14 @@ export interface Fig1Result {
   preset: PresetName;
   row: string;
   QAr: number;
-  /** Training steps of the mixed run (= the BIO pretraining steps of the preset). */
+  /** Training steps of the run(s) the curves show (the longest budget present). */
   steps: number;
+  /** The BIO pretraining steps of the preset (the paper's budget for mixed training). */
+  pretrainSteps: number;
+  /** The step budgets present, ascending (multiples of `pretrainSteps`). */
+  stepsFactors: number[];
+  /** The budget of the runs behind the curves of (b). */
+  curveStepsFactor: number;
   cells: Fig1Cell[];
   /** Sorted by step, then curve. */
   curve: Fig1CurvePoint[];
@@ -114,6 +129,8 @@ export interface Fig1Result {
   /** Per mixed run. */
   runs: {
     seed: number;
+    stepsFactor: number;
+    steps: number;
     qaInDist: number;
     qaOutDist: number;
     bioFirstOutDist: number;
@@ -134,13 +151,41 @@ function seedList(preset: PresetName, seeds?: number): number[] {
     : getPreset(preset).headlineSeeds;
 }
 
-/** The mixed-training requests of Figure 1: bioS single at QAr = 0.8, one per seed. */
+/**
+ * The mixed-training requests of Figure 1: bioS single at QAr = 0.8, one per seed at the paper's
+ * step budget, and one (the first seed) per longer budget of `stepsFactors`.
+ */
 export function fig1Requests(opts: Fig1Options = {}): MixedRequest[] {
   const preset = opts.preset ?? currentPreset();
-  return seedList(preset, opts.seeds).map((seed) => ({
-    ...rowRequest(preset, FIG1_ROW, seed),
-    QAr: PAPER_QAR,
-  }));
+  const seeds = seedList(preset, opts.seeds);
+  const factors = opts.stepsFactors ?? getPreset(preset).mixed.stepsFactors;
+  if (factors.length === 0 || factors.some((f) => !(f > 0) || !Number.isFinite(f))) {
+    throw new Error(
+      `Figure 1: stepsFactors must be positive numbers, got [${factors.join(", ")}]`,
+    );
+  }
+  return [...new Set(factors)].sort((a, b) => a - b).flatMap((f) =>
+    (f === 1 ? seeds : seeds.slice(0, 1)).map((seed) => ({
+      ...rowRequest(preset, FIG1_ROW, seed),
+      QAr: PAPER_QAR,
+      ...(f === 1 ? {} : { stepsFactor: f }),
+    }))
+  );
+}
+
+/** The label of a Figure 1(a) row: the method, and the step budget of longer mixed runs. */
+export function fig1RowLabel(c: Pick<Fig1Cell, "method" | "stepsFactor">): string {
+  const f = c.stepsFactor ?? 1;
+  return c.method === "mixed" && f !== 1
+    ? `${FIG1_METHODS.mixed}, ${f}x steps`
+    : FIG1_METHODS[c.method];
+}
+
+/** The row labels of Figure 1(a) present in `res`, top to bottom. */
+export function fig1RowOrder(res: Pick<Fig1Result, "cells">): string[] {
+  const rank = (c: Fig1Cell) =>
+    Object.keys(FIG1_METHODS).indexOf(c.method) * 1e6 + (c.stepsFactor ?? 0);
+  return [...new Set([...res.cells].sort((a, b) => rank(a) - rank(b)).map(fig1RowLabel))];
 }
 
 /** P_test generation accuracy (%) of an attribute (or "mean") among QA rows. */
@@ -216,13 +261,21 @@ export async function fig1(opts: Fig1Options = {}): Promise<Fig1Result> {
     ...opts,
     defaultWorkers: getPreset(preset).workers,
   });
+  if (reqs.length === 0) {
+    throw new Error(`Figure 1: no mixed run of bioS single is cached at ${preset}`);
+  }
   const done = [];
-  for (const r of reqs) done.push({ request: r, result: await mixedTrain(r) });
-  const steps = done[0].result.spec.pretrain.steps;
+  for (const r of reqs) {
+    done.push({ request: r, factor: r.stepsFactor ?? 1, result: await mixedTrain(r) });
+  }
+  const factors = [...new Set(done.map((d) => d.factor))].sort((a, b) => a - b);
+  const curveFactor = factors[factors.length - 1];
+  const curveRuns = done.filter((d) => d.factor === curveFactor);
+  const steps = curveRuns[0].result.spec.pretrain.steps;
 
   // The contrast: pretrain + QA finetune of the same row and seeds, only where already cached.
   const ftDone = [];
-  for (const r of reqs) {
+  for (const r of reqs.filter((q) => (q.stepsFactor ?? 1) === 1)) {
     const ft: FinetuneRequest = rowRequest(preset, r.config, r.seed);
     if (await isPretrained(ft) && await isCached(ft)) {
       ftDone.push({ request: ft, result: await qaFinetune(ft, { progress: false }) });
@@ -230,16 +283,20 @@ export async function fig1(opts: Fig1Options = {}): Promise<Fig1Result> {
   }
 
   const cells: Fig1Cell[] = [];
-  for (const column of FIG3_COLUMNS) {
-    const s = meanStd(done.map((d) => qaGenerationAccuracy(d.result.qa, column)));
-    cells.push({
-      method: "mixed",
-      column,
-      ours: s.mean,
-      std: s.std,
-      seeds: s.n,
-      paper: paperCell("1", FIG1_ROW, "MIX", column, { panel: "a", data: "bioS" }),
-    });
+  for (const factor of factors) {
+    const runs = done.filter((d) => d.factor === factor);
+    for (const column of FIG3_COLUMNS) {
+      const s = meanStd(runs.map((d) => qaGenerationAccuracy(d.result.qa, column)));
+      cells.push({
+        method: "mixed",
+        stepsFactor: factor,
+        column,
+        ours: s.mean,
+        std: s.std,
+        seeds: s.n,
+        paper: paperCell("1", FIG1_ROW, "MIX", column, { panel: "a", data: "bioS" }),
+      });
+    }
   }
   if (ftDone.length) {
     for (const column of FIG3_COLUMNS) {
@@ -272,8 +329,11 @@ export async function fig1(opts: Fig1Options = {}): Promise<Fig1Result> {
     row: FIG1_ROW,
     QAr: PAPER_QAR,
     steps,
+    pretrainSteps: Math.round(steps / curveFactor),
+    stepsFactors: factors,
+    curveStepsFactor: curveFactor,
     cells,
-    curve: averageMixedCurves(done.map((d) => mixedRunCurve(d.result, steps))),
+    curve: averageMixedCurves(curveRuns.map((d) => mixedRunCurve(d.result, steps))),
     paperCurves: {
       panel: panel.id,
       x: panel.x,
@@ -284,6 +344,8 @@ export async function fig1(opts: Fig1Options = {}): Promise<Fig1Result> {
     paperCurvesNote: fig1PaperCurvesNote(),
     runs: done.map((d) => ({
       seed: d.request.seed,
+      stepsFactor: d.factor,
+      steps: d.result.spec.pretrain.steps,
       qaInDist: qaGenerationAccuracy(d.result.qa, "mean", "P_train"),
       qaOutDist: qaGenerationAccuracy(d.result.qa, "mean"),
       bioFirstOutDist: rowOf(d.result.memorization, "bioFirstToken", "P_test"),
@@ -314,7 +376,7 @@ export function fig1PaperCurvesNote(): string {
 /** Figure 1(a) as a polars table: one row per (method, column), ours ± std beside the paper. */
 export function fig1Table(res: Fig1Result): pl.DataFrame {
   return pl.DataFrame(res.cells.map((c) => ({
-    method: c.method,
+    method: fig1RowLabel(c),
     column: c.column,
     ours: +c.ours.toFixed(1),
     std: +c.std.toFixed(1),
@@ -340,7 +402,7 @@ export function fig1CurveTable(res: Fig1Result): pl.DataFrame {
 export function fig1aSpec(res: Fig1Result): VegaLiteSpec {
   const spec = heatmapSpec(
     res.cells.map((c) => ({
-      row: FIG1_METHODS[c.method],
+      row: fig1RowLabel(c),
       column: c.column,
       ours: c.ours,
       paper: c.paper,
@@ -349,7 +411,7 @@ export function fig1aSpec(res: Fig1Result): VegaLiteSpec {
       title: `Figure 1(a): P_test QA accuracy on bioS single, ours (paper) [${res.preset}, ${
         res.cells.find((c) => c.method === "mixed")?.seeds
       } seed(s)]`,
-      rowOrder: Object.values(FIG1_METHODS),
+      rowOrder: fig1RowOrder(res),
       columnOrder: [...FIG3_COLUMNS],
       rowTitle: "bioS single",
       columnTitle: "attribute",
@@ -362,14 +424,14 @@ export function fig1aSpec(res: Fig1Result): VegaLiteSpec {
 
 /** The interactive Figure 1(a) (hover: ours ± std, seeds, paper). */
 export function fig1aPlotly(res: Fig1Result): PlotlyFigure {
-  const methods = (Object.keys(FIG1_METHODS) as (keyof typeof FIG1_METHODS)[])
-    .filter((m) => res.cells.some((c) => c.method === m));
-  const at = (m: string, col: string) => res.cells.find((c) => c.method === m && c.column === col);
+  const methods = fig1RowOrder(res);
+  const at = (m: string, col: string) =>
+    res.cells.find((c) => fig1RowLabel(c) === m && c.column === col);
   return {
     data: [{
       type: "heatmap",
       x: [...FIG3_COLUMNS],
-      y: methods.map((m) => FIG1_METHODS[m]),
+      y: methods,
       z: methods.map((m) => FIG3_COLUMNS.map((col) => at(m, col)?.ours ?? null)),
       text: methods.map((m) =>
         FIG3_COLUMNS.map((col) => {
@@ -415,7 +477,9 @@ export function fig1bSpec(res: Fig1Result): VegaLiteSpec {
   }));
   const names = FIG1_CURVES.map((c) => c.name);
   const spec = lineSpec(points, {
-    title: `Figure 1(b): mixed training on bioS single, QAr=${res.QAr} [${res.preset}]`,
+    title: `Figure 1(b): mixed training on bioS single, QAr=${res.QAr}${
+      res.curveStepsFactor === 1 ? "" : `, ${res.curveStepsFactor}x steps`
+    } [${res.preset}]`,
     xTitle: `training step (of ${res.steps}; the paper's x axis is "${res.paperCurves.x}")`,
     yTitle: "accuracy (%)",
     seriesOrder: names,
@@ -470,7 +534,9 @@ export function fig1bPlotly(res: Fig1Result): PlotlyFigure {
   return {
     data: traces,
     layout: {
-      title: `Figure 1(b): mixed training on bioS single, QAr=${res.QAr}, preset ${res.preset}` +
+      title: `Figure 1(b): mixed training on bioS single, QAr=${res.QAr}` +
+        `${res.curveStepsFactor === 1 ? "" : `, ${res.curveStepsFactor}x steps`}` +
+        `, preset ${res.preset}` +
         " (dotted: the paper's approximate end values)",
       xaxis: { title: "training step" },
       yaxis: { title: "accuracy (%)", range: [0, 100] },
@@ -499,6 +565,8 @@ export async function saveFig1(
       row: res.row,
       QAr: res.QAr,
       steps: res.steps,
+      pretrainSteps: res.pretrainSteps,
+      curveStepsFactor: res.curveStepsFactor,
       curve: res.curve,
       paperCurves: res.paperCurves,
       paperCurvesNote: res.paperCurvesNote,

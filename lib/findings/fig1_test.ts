@@ -1,14 +1,17 @@
-import { assert, assertEquals } from "../util/assert.ts";
+import { assert, assertEquals, assertThrows } from "../util/assert.ts";
 import {
   averageMixedCurves,
   fig1,
   FIG1_CURVES,
   FIG1_METHODS,
+  fig1aPlotly,
   fig1aSpec,
   fig1bPlotly,
   fig1bSpec,
   fig1CurveTable,
   fig1Requests,
+  fig1RowLabel,
+  fig1RowOrder,
   fig1Table,
   mixedRunCurve,
   saveFig1,
@@ -28,9 +31,9 @@ const point = (step: number, v: number): MixedCurvePoint => ({
   qaGenerationOutDist: v + 4,
 });
 
-Deno.test("fig1Requests: bioS single at QAr 0.8, the preset's headline seeds by default", () => {
+Deno.test("fig1Requests: bioS single at QAr 0.8, the preset's headline seeds; longer budgets at seed 0", () => {
   assertEquals(
-    fig1Requests({ preset: "tiny" }),
+    fig1Requests({ preset: "tiny", stepsFactors: [1] }),
     [0, 1, 2].map((seed) => ({
       preset: "tiny",
       config: "single",
@@ -38,8 +41,26 @@ Deno.test("fig1Requests: bioS single at QAr 0.8, the preset's headline seeds by 
       QAr: 0.8,
     })),
   );
-  assertEquals(fig1Requests({ preset: "tiny", seeds: 1 }).map((r) => r.seed), [0]);
-  assertEquals(fig1Requests({ preset: "smoke" }).length, 1);
+  // tiny's default budgets: 1x at the three seeds, then 2x and 5x at seed 0.
+  const tiny = fig1Requests({ preset: "tiny" });
+  assertEquals(tiny.map((r) => [r.seed, r.stepsFactor]), [
+    [0, undefined],
+    [1, undefined],
+    [2, undefined],
+    [0, 2],
+    [0, 5],
+  ]);
+  assertEquals(fig1Requests({ preset: "tiny", seeds: 1, stepsFactors: [1] }).map((r) => r.seed), [
+    0,
+  ]);
+  assertEquals(fig1Requests({ preset: "smoke", stepsFactors: [5, 1, 5] }).length, 2);
+  assertThrows(() => fig1Requests({ preset: "tiny", stepsFactors: [0] }), "stepsFactors");
+  assertThrows(() => fig1Requests({ preset: "tiny", stepsFactors: [] }), "stepsFactors");
+  assertEquals(
+    fig1RowLabel({ method: "mixed", stepsFactor: 5 }),
+    `${FIG1_METHODS.mixed}, 5x steps`,
+  );
+  assertEquals(fig1RowLabel({ method: "mixed", stepsFactor: 1 }), FIG1_METHODS.mixed);
 });
 
 Deno.test("mixedRunCurve sorts by step and appends the final evaluation; averageMixedCurves averages seeds", () => {
@@ -77,7 +98,7 @@ Deno.test("mixedRunCurve sorts by step and appends the final evaluation; average
 
 Deno.test("fig1 at smoke: mixed cells beside the paper; the finetune row only once it is cached", async () => {
   await withRunsDir(async () => {
-    const opts = { preset: "smoke" as const, workers: 1 };
+    const opts = { preset: "smoke" as const, workers: 1, stepsFactors: [1] };
     const a = await fig1(opts);
     // No pretrain + finetune run in the cache: mixed + baseline only, nothing was run for them.
     assertEquals(a.cells.length, 2 * FIG3_COLUMNS.length);
@@ -140,5 +161,26 @@ Deno.test("fig1 at smoke: mixed cells beside the paper; the finetune row only on
     assertEquals(jb.data.curve.length, b.curve.length);
     assert(jb.data.paperCurvesNote.includes("Panel c is bioR"));
     await Deno.remove(out, { recursive: true });
+
+    // A longer budget gets its own row; the curves come from the longest run.
+    const c = await fig1({ ...opts, stepsFactors: [1, 2] });
+    assertEquals(c.stepsFactors, [1, 2]);
+    assertEquals(c.curveStepsFactor, 2);
+    assertEquals(c.steps, 2 * c.pretrainSteps);
+    assertEquals(c.pretrainSteps, b.steps);
+    assertEquals(c.curve[c.curve.length - 1].step, c.steps);
+    assertEquals(fig1RowOrder(c), [
+      FIG1_METHODS.mixed,
+      `${FIG1_METHODS.mixed}, 2x steps`,
+      FIG1_METHODS.finetune,
+      FIG1_METHODS.baseline,
+    ]);
+    assertEquals(c.runs.map((r) => [r.stepsFactor, r.steps]), [[1, b.steps], [2, 2 * b.steps]]);
+    // The contrast row and the 1x row are unchanged by the longer run.
+    assertEquals(
+      c.cells.filter((x) => x.stepsFactor === 1),
+      b.cells.filter((x) => x.method === "mixed"),
+    );
+    assertEquals(fig1aPlotly(c).data[0].y, fig1RowOrder(c));
   });
 });
