@@ -16,6 +16,7 @@ import { fig10, fig10Table, saveFig10 } from "../findings/fig10.ts";
 import { fig13, fig5, fig6, saveFig13, saveFig5, saveFig6 } from "../findings/fig5.ts";
 import { fig16, fig7, saveFig16, saveFig7 } from "../findings/fig7.ts";
 import { figuresDir, onlyCachedFromEnv } from "../findings/runs.ts";
+import { saveSummary, summaryMarkdown } from "../findings/summary.ts";
 import { currentPreset, type PresetName } from "../config/preset.ts";
 
 /** What a finding is asked for on the command line. */
@@ -85,6 +86,14 @@ export const FINDINGS: Record<string, Finding> = {
   fig16: {
     describe: "Figure 16: Q-probing with rank-16 vs rank-64 embedding updates",
     run: async (a, dir) => files(await saveFig16(await fig16(a), { dir })),
+  },
+  summary: {
+    describe: "the table of findings (ours vs paper) from the figure JSONs already written",
+    run: async (_a, dir) => {
+      const { lines, files } = await saveSummary(dir);
+      console.log(summaryMarkdown(lines));
+      return files;
+    },
   },
   fig10: {
     describe: "Figure 10: mixed training, P_test QA accuracy against the QA ratio QAr",

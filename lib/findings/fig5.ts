@@ -548,8 +548,9 @@ export interface Fig6Result {
   preset: PresetName;
   rows: string[];
   missingRows: string[];
-  /** What is broken down: first-token accuracy of the rank-2 probe (the paper does not say). */
+  /** What is broken down: first-token accuracy (the paper does not say which). */
   target: ProbeTarget;
+  /** The embedding-update rank of the probes: the preset's P-probe rank (paper 2; `tiny` 0). */
   rank: number;
   regions: VennRegionCell[];
   summary: VennSummary[];
@@ -562,13 +563,17 @@ export interface Fig6Result {
 const regionName = (seen: readonly Attribute[]) =>
   seen.length ? seen.map((a) => P_PROBE_SHORT[a]).join("+") : "none";
 
-/** Figures 6/15: rank-2 P-probing of the couple rows, broken down by the attributes seen. */
+/**
+ * Figures 6/15: P-probing of the couple rows at the preset's P-probe rank (the paper's 2; `tiny`
+ * uses Figure 5's rank-0 readout probe), broken down by the attributes seen.
+ */
 export async function fig6(opts: ProbeFigureOptions = {}): Promise<Fig6Result> {
   const t0 = performance.now();
   const preset = opts.preset ?? currentPreset();
   const rows = opts.rows ?? fig6Rows(preset);
   checkRows(rows, FIG15_ROWS, "6/15");
-  const got = await pProbeRuns(preset, rows, [2], { ...opts, preset });
+  const rank = getPreset(preset).probe.pRank;
+  const got = await pProbeRuns(preset, rows, [rank], { ...opts, preset });
   const regions: VennRegionCell[] = [];
   const summary: VennSummary[] = [];
   for (const row of got.rows) {
@@ -616,7 +621,7 @@ export async function fig6(opts: ProbeFigureOptions = {}): Promise<Fig6Result> {
     rows: got.rows,
     missingRows: got.missingRows,
     target: "first_token",
-    rank: 2,
+    rank,
     regions,
     summary,
     runs: got.runs.map((r) => probeRunInfo("pprobe", r)),

@@ -199,9 +199,11 @@ Deno.test("fig5 + fig13 + fig6 at smoke: cells, blanks, cache, partial sweeps, s
       const bc = v.regions.filter((g) => g.target === "b_city");
       assert(bc.some((g) => g.region === "none"));
       // Every defined (entry, position) of the task falls in exactly one region.
+      // The preset's P-probe rank (smoke: 0, as tiny's Figure 5).
+      assertEquals(v.rank, 0);
       const raw = await pProbe(
         { preset: "smoke", config: "couple2", seed: 0 },
-        { rank: 2, steps: 3 },
+        { rank: 0, steps: 3 },
       );
       assert(raw.cached);
       assertEquals(

@@ -15,3 +15,4 @@ export * from "./fig5.ts";
 export * from "./fig7.ts";
 export * from "./fig1.ts";
 export * from "./fig10.ts";
+export * from "./summary.ts";

@@ -1,0 +1,259 @@
+/**
+ * The table of findings: each paper figure's headline numbers, ours beside the paper's, read from
+ * the figure JSONs the findings wrote (`figures/<name>.json`). The README's table is this table, so
+ * a number there can always be traced to a figure file and its provenance.
+ *
+ *   deno task finding summary --preset tiny     # prints it, writes figures/summary.{md,json}
+ * @module
+ */
+import { join } from "node:path";
+import pl from "nodejs-polars";
+import { meanOrNull } from "./stats.ts";
+import { writeFileAtomic } from "../util/fs.ts";
+
+/** One line of the table of findings. */
+export interface SummaryLine {
+  /** The paper's figure, e.g. "1a", "3 (QA)", "6/15". */
+  figure: string;
+  /** What is measured, in words. */
+  finding: string;
+  /** Ours (% or a correlation), null where our run did not produce it. */
+  ours: number | null;
+  /** The paper's, null where the paper gives no number. */
+  paper: number | null;
+  /** The figure JSON it comes from (relative to the figures folder). */
+  file: string;
+}
+
+/** A figure JSON as `saveFigure` writes it; only `data` is read. */
+export interface FigureJson {
+  data: Record<string, unknown>;
+  provenance?: { commit?: string; date?: string; preset?: string };
+}
+
+/** The figure files the summary reads (without `.json`), in table order. */
+export const SUMMARY_FIGURES = [
+  "fig1a",
+  "fig3",
+  "fig3_mix",
+  "fig10",
+  "fig5",
+  "fig13",
+  "fig6",
+  "fig15",
+  "fig7",
+  "fig16",
+] as const;
+
+type Cell = Record<string, unknown> & { ours: number | null; paper: number | null };
+const cellsOf = (f: FigureJson | undefined): Cell[] => (f?.data.cells as Cell[] | undefined) ?? [];
+const num = (x: unknown): number | null => typeof x === "number" && Number.isFinite(x) ? x : null;
+
+/** The headline rows a summary reports for the per-row figures (when present). */
+export const SUMMARY_ROWS = ["single", "single+permute1", "multi5", "multi5+permute"] as const;
+
+/** Mean of ours and of the paper over cells that both define (ours null: not measured). */
+function pairedMean(cells: readonly Cell[]): { ours: number | null; paper: number | null } {
+  const both = cells.filter((c) => num(c.ours) !== null);
+  return {
+    ours: meanOrNull(both.map((c) => c.ours as number)),
+    paper: meanOrNull(both.map((c) => c.paper).filter((p): p is number => num(p) !== null)),
+  };
+}
+
+/**
+ * The table of findings from parsed figure JSONs (a missing figure contributes no line). Pure, so
+ * tests feed it synthetic figures.
+ */
+export function summarize(figs: Partial<Record<string, FigureJson>>): SummaryLine[] {
+  const out: SummaryLine[] = [];
+  const add = (
+    figure: string,
+    finding: string,
+    v: { ours: unknown; paper: unknown },
+    file: string,
+  ) => out.push({ figure, finding, ours: num(v.ours), paper: num(v.paper), file: `${file}.json` });
+
+  // Figure 1(a): mixed training on bioS single, one line per step budget, then the contrast.
+  for (const c of cellsOf(figs.fig1a).filter((c) => c.column === "mean")) {
+    const f = num(c.stepsFactor) ?? 1;
+    const what = c.method === "mixed"
+      ? `bioS single, mixed training (QAr 0.8${f === 1 ? "" : `, ${f}x steps`}): P_test QA mean`
+      : c.method === "finetune"
+      ? "bioS single, BIO pretrain + QA finetune: P_test QA mean"
+      : "majority-guess baseline, mean";
+    add("1a", what, c, "fig1a");
+  }
+
+  // Figure 3: QA (and MIX) means of the headline rows, and how the rows rank against the paper's.
+  for (const [name, block] of [["fig3", "QA"], ["fig3_mix", "MIX"]] as const) {
+    const cells = cellsOf(figs[name]).filter((c) => c.block === block && c.column === "mean");
+    for (const row of [...SUMMARY_ROWS, "baseline"]) {
+      const c = cells.find((x) => x.row === row);
+      if (c) add(`3 (${block})`, `${row}: P_test QA mean`, c, name);
+    }
+    if (name === "fig3") {
+      const order = (figs.fig3?.data.rowOrder as
+        | { block: string; n: number; spearman: number | null }[]
+        | undefined)?.find((o) => o.block === "QA");
+      if (order?.spearman != null) {
+        add(
+          "3 (QA)",
+          `row order vs the paper's: Spearman over ${order.n} row means`,
+          { ours: order.spearman, paper: null },
+          name,
+        );
+      }
+    }
+  }
+
+  // Figure 10: every cell of the grid that ran.
+  for (const c of cellsOf(figs.fig10)) {
+    if (num(c.ours) !== null) add("10", `${c.row} at QAr ${c.QAr}: P_test QA mean`, c, "fig10");
+  }
+
+  // Figures 5 and 13: first-token accuracy at position 0, mean over the six attributes.
+  for (const name of ["fig5", "fig13"] as const) {
+    const cells = cellsOf(figs[name]).filter((c) =>
+      c.target === "first_token" && c.position === 0 && c.row !== "baseline"
+    );
+    const ranks = [...new Set(cells.map((c) => c.rank as number))].sort((a, b) => a - b);
+    for (const row of [...new Set(cells.map((c) => c.row as string))]) {
+      if (name === "fig5" && !(SUMMARY_ROWS as readonly string[]).includes(row)) continue;
+      for (const rank of ranks) {
+        const mine = cells.filter((c) => c.row === row && c.rank === rank);
+        if (mine.length) {
+          add(
+            name === "fig5" ? "5" : "13",
+            `${row}: P-probe first-token at position 0, mean (rank ${rank})`,
+            pairedMean(mine),
+            name,
+          );
+        }
+      }
+    }
+    const d = (figs[name]?.data.maxRankDifference as
+      | { first_token?: { ours: number | null; paper: number | null } }
+      | undefined)?.first_token;
+    if (d) add("13", "largest rank-4 vs rank-2 difference over first-token cells", d, name);
+  }
+
+  // Figures 6/15: base accuracy and accuracy once the coupled attribute was seen.
+  const venn = (figs.fig15 ?? figs.fig6)?.data.summary as
+    | {
+      row: string;
+      target: string;
+      coupledWith: string;
+      base: number | null;
+      coupledSeen: number | null;
+      paper: { base?: number; coupledSeen?: number | [number, number] } | null;
+    }[]
+    | undefined;
+  for (const s of venn ?? []) {
+    const file = figs.fig15 ? "fig15" : "fig6";
+    add("6/15", `${s.row}, ${s.target}: base (nothing seen)`, {
+      ours: s.base,
+      paper: s.paper?.base,
+    }, file);
+    // The paper prints some of these as a range: its midpoint.
+    const p = s.paper?.coupledSeen;
+    add("6/15", `${s.row}, ${s.target}: once ${s.coupledWith} was seen`, {
+      ours: s.coupledSeen,
+      paper: Array.isArray(p) ? (p[0] + p[1]) / 2 : p,
+    }, file);
+  }
+
+  // Figures 7 and 16: Q-first mean per row and rank; Figure 7's QA-vs-Q correlations.
+  for (const name of ["fig7", "fig16"] as const) {
+    const cells = cellsOf(figs[name]).filter((c) => c.block === "Q_first" && c.row !== "baseline");
+    const ranks = [...new Set(cells.map((c) => c.rank as number))].sort((a, b) => a - b);
+    for (const row of [...new Set(cells.map((c) => c.row as string))]) {
+      for (const rank of ranks) {
+        const mine = cells.filter((c) => c.row === row && c.rank === rank);
+        if (mine.length) {
+          add(
+            name === "fig7" ? "7" : "16",
+            `${row}: Q-first mean (rank ${rank})`,
+            pairedMean(mine),
+            name,
+          );
+        }
+      }
+    }
+    const d = figs[name]?.data.maxRankDifference as
+      | { ours: number | null; paper: number | null }
+      | undefined;
+    if (name === "fig16" && d) {
+      add("16", "largest rank-64 vs rank-16 difference over Q-probe cells", d, name);
+    }
+    if (name === "fig7") {
+      const corr = figs.fig7?.data.correlations as
+        | { name: string; n: number; ours: number | null; paper: number | null }[]
+        | undefined;
+      for (const c of corr ?? []) {
+        if (c.name.includes("Q-first")) add("7", `Pearson r, ${c.name} (n = ${c.n})`, c, name);
+      }
+    }
+  }
+  return out;
+}
+
+/** Reads the figure JSONs of {@linkcode SUMMARY_FIGURES} that exist in `dir`. */
+export async function readFigures(dir: string): Promise<Partial<Record<string, FigureJson>>> {
+  const figs: Partial<Record<string, FigureJson>> = {};
+  for (const name of SUMMARY_FIGURES) {
+    try {
+      figs[name] = JSON.parse(await Deno.readTextFile(join(dir, `${name}.json`)));
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) {
+        throw new Error(
+          `summary: cannot read ${join(dir, `${name}.json`)}: ${(e as Error).message}`,
+        );
+      }
+    }
+  }
+  return figs;
+}
+
+/** The table of findings as a polars table (one decimal; correlations two). */
+export function summaryTable(lines: readonly SummaryLine[]): pl.DataFrame {
+  return pl.DataFrame(lines.map((l) => ({
+    figure: l.figure,
+    finding: l.finding,
+    ours: l.ours === null ? null : round(l),
+    paper: l.paper,
+    file: l.file,
+  })));
+}
+
+const isCorrelation = (l: SummaryLine) => /Spearman|Pearson/.test(l.finding);
+const round = (l: SummaryLine) => +(l.ours as number).toFixed(isCorrelation(l) ? 2 : 1);
+
+/** The table of findings as a markdown table (the README's). */
+export function summaryMarkdown(lines: readonly SummaryLine[]): string {
+  const fmt = (x: number | null, l: SummaryLine) =>
+    x === null ? "–" : isCorrelation(l) ? x.toFixed(2) : x.toFixed(1);
+  return [
+    "| figure | finding | ours | paper | from |",
+    "| --- | --- | --- | --- | --- |",
+    ...lines.map((l) =>
+      `| ${l.figure} | ${l.finding} | ${fmt(l.ours, l)} | ${
+        fmt(l.paper, l)
+      } | \`figures/${l.file}\` |`
+    ),
+  ].join("\n") + "\n";
+}
+
+/** Writes `summary.md` and `summary.json` into `dir` from the figure JSONs there. */
+export async function saveSummary(dir: string): Promise<{ lines: SummaryLine[]; files: string[] }> {
+  const figs = await readFigures(dir);
+  const lines = summarize(figs);
+  const provenance = Object.fromEntries(
+    Object.entries(figs).map(([k, f]) => [k, f?.provenance ?? null]),
+  );
+  const md = join(dir, "summary.md");
+  const json = join(dir, "summary.json");
+  await writeFileAtomic(md, summaryMarkdown(lines));
+  await writeFileAtomic(json, JSON.stringify({ lines, provenance }, null, 2) + "\n");
+  return { lines, files: [md, json] };
+}
