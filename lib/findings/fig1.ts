@@ -18,7 +18,7 @@
 import pl from "nodejs-polars";
 import { getPreset, PAPER_QAR } from "../config/presets.ts";
 import { currentPreset, type PresetName } from "../config/preset.ts";
-import { datasetFor, type FinetuneRequest, qaFinetune } from "../runs/experiments.ts";
+import { datasetFor, type FinetuneRequest, pretrainSpec, qaFinetune } from "../runs/experiments.ts";
 import { type MixedCurvePoint, type MixedRequest, mixedTrain } from "../runs/mixed.ts";
 import type { AccuracyRow } from "../eval/metrics.ts";
 import { paperCell, type PaperCurvesPanel, paperPanel, paperQA } from "./paper.ts";
@@ -183,9 +183,11 @@ export function fig1RowLabel(c: Pick<Fig1Cell, "method" | "stepsFactor">): strin
 
 /** The row labels of Figure 1(a) present in `res`, top to bottom. */
 export function fig1RowOrder(res: Pick<Fig1Result, "cells">): string[] {
-  const rank = (c: Fig1Cell) =>
-    Object.keys(FIG1_METHODS).indexOf(c.method) * 1e6 + (c.stepsFactor ?? 0);
-  return [...new Set([...res.cells].sort((a, b) => rank(a) - rank(b)).map(fig1RowLabel))];
+  const method = (c: Fig1Cell) => Object.keys(FIG1_METHODS).indexOf(c.method);
+  const sorted = [...res.cells].sort((a, b) =>
+    method(a) - method(b) || (a.stepsFactor ?? 1) - (b.stepsFactor ?? 1)
+  );
+  return [...new Set(sorted.map(fig1RowLabel))];
 }
 
 /** P_test generation accuracy (%) of an attribute (or "mean") among QA rows. */
@@ -329,7 +331,7 @@ export async function fig1(opts: Fig1Options = {}): Promise<Fig1Result> {
     row: FIG1_ROW,
     QAr: PAPER_QAR,
     steps,
-    pretrainSteps: Math.round(steps / curveFactor),
+    pretrainSteps: pretrainSpec(reqs[0]).pretrain.steps,
     stepsFactors: factors,
     curveStepsFactor: curveFactor,
     cells,

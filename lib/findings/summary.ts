@@ -61,6 +61,22 @@ function pairedMean(cells: readonly Cell[]): { ours: number | null; paper: numbe
   };
 }
 
+/** Per (row, rank) of `cells`, rows in order of appearance and ranks ascending: the paired mean. */
+function rowRankMeans(
+  cells: readonly Cell[],
+): { row: string; rank: number; ours: number | null; paper: number | null }[] {
+  const ranks = [...new Set(cells.map((c) => c.rank as number))].sort((a, b) => a - b);
+  return [...new Set(cells.map((c) => c.row as string))].flatMap((row) =>
+    ranks.map((rank) => ({
+      row,
+      rank,
+      mine: cells.filter((c) => c.row === row && c.rank === rank),
+    }))
+      .filter((x) => x.mine.length > 0)
+      .map((x) => ({ row: x.row, rank: x.rank, ...pairedMean(x.mine) }))
+  );
+}
+
 /**
  * The table of findings from parsed figure JSONs (a missing figure contributes no line). Pure, so
  * tests feed it synthetic figures.
@@ -117,26 +133,16 @@ export function summarize(figs: Partial<Record<string, FigureJson>>): SummaryLin
     const cells = cellsOf(figs[name]).filter((c) =>
       c.target === "first_token" && c.position === 0 && c.row !== "baseline"
     );
-    const ranks = [...new Set(cells.map((c) => c.rank as number))].sort((a, b) => a - b);
-    for (const row of [...new Set(cells.map((c) => c.row as string))]) {
-      if (name === "fig5" && !(SUMMARY_ROWS as readonly string[]).includes(row)) continue;
-      for (const rank of ranks) {
-        const mine = cells.filter((c) => c.row === row && c.rank === rank);
-        if (mine.length) {
-          add(
-            name === "fig5" ? "5" : "13",
-            `${row}: P-probe first-token at position 0, mean (rank ${rank})`,
-            pairedMean(mine),
-            name,
-          );
-        }
-      }
+    for (const m of rowRankMeans(cells)) {
+      if (name === "fig5" && !(SUMMARY_ROWS as readonly string[]).includes(m.row)) continue;
+      const what = `${m.row}: P-probe first-token at position 0, mean (rank ${m.rank})`;
+      add(name === "fig5" ? "5" : "13", what, m, name);
     }
-    const d = (figs[name]?.data.maxRankDifference as
-      | { first_token?: { ours: number | null; paper: number | null } }
-      | undefined)?.first_token;
-    if (d) add("13", "largest rank-4 vs rank-2 difference over first-token cells", d, name);
   }
+  const d13 = (figs.fig13?.data.maxRankDifference as
+    | { first_token?: { ours: number | null; paper: number | null } }
+    | undefined)?.first_token;
+  if (d13) add("13", "largest rank-4 vs rank-2 difference over first-token cells", d13, "fig13");
 
   // Figures 6/15: base accuracy and accuracy once the coupled attribute was seen.
   const venn = (figs.fig15 ?? figs.fig6)?.data.summary as
@@ -166,19 +172,8 @@ export function summarize(figs: Partial<Record<string, FigureJson>>): SummaryLin
   // Figures 7 and 16: Q-first mean per row and rank; Figure 7's QA-vs-Q correlations.
   for (const name of ["fig7", "fig16"] as const) {
     const cells = cellsOf(figs[name]).filter((c) => c.block === "Q_first" && c.row !== "baseline");
-    const ranks = [...new Set(cells.map((c) => c.rank as number))].sort((a, b) => a - b);
-    for (const row of [...new Set(cells.map((c) => c.row as string))]) {
-      for (const rank of ranks) {
-        const mine = cells.filter((c) => c.row === row && c.rank === rank);
-        if (mine.length) {
-          add(
-            name === "fig7" ? "7" : "16",
-            `${row}: Q-first mean (rank ${rank})`,
-            pairedMean(mine),
-            name,
-          );
-        }
-      }
+    for (const m of rowRankMeans(cells)) {
+      add(name === "fig7" ? "7" : "16", `${m.row}: Q-first mean (rank ${m.rank})`, m, name);
     }
     const d = figs[name]?.data.maxRankDifference as
       | { ours: number | null; paper: number | null }
