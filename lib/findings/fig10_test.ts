@@ -21,7 +21,7 @@ Deno.test("FIG10 constants are the paper's Figure 10(a) rows and ratios", () => 
   assertEquals([...FIG10_ROWS].sort(), panel.rows.map((r) => r.row).sort());
 });
 
-Deno.test("fig10Grid: per preset, ratios from the paper's list only, tiny at most 4 runs", () => {
+Deno.test("fig10Grid: per preset, ratios from the paper's list only, tiny = small = the issue's", () => {
   for (const p of PRESETS) {
     const g = fig10Grid(p);
     assert(g.QArs.every((q) => FIG10_QARS.includes(q)), `${p}: ${g.QArs}`);
@@ -29,12 +29,12 @@ Deno.test("fig10Grid: per preset, ratios from the paper's list only, tiny at mos
     assert(g.description.length > 0);
   }
   const tiny = fig10Grid("tiny");
-  assert(tiny.cells.length <= 4);
-  assertEquals(tiny.cells.map((c) => `${c.row}@${c.QAr}`), [
+  assertEquals(tiny.rows, ["single", "single+permute1", "multi5+permute"]);
+  assertEquals(tiny.QArs, [0.1, 0.2, 0.4, 0.6, 0.8, 0.9]);
+  assertEquals(tiny.cells.length, 18);
+  assertEquals(tiny.cells.slice(0, 2).map((c) => `${c.row}@${c.QAr}`), [
+    "single@0.1",
     "single@0.2",
-    "single@0.8",
-    "multi5+permute@0.2",
-    "multi5+permute@0.8",
   ]);
   assertEquals(fig10Grid("paper").cells.length, FIG10_ROWS.length * FIG10_QARS.length);
   const small = fig10Grid("small");
@@ -45,12 +45,16 @@ Deno.test("fig10Grid: per preset, ratios from the paper's list only, tiny at mos
 
 Deno.test("fig10Requests: one mixed run per cell and seed; rows outside the grid are errors", () => {
   assertEquals(fig10Requests({ preset: "tiny", rows: ["single"] }), [
-    { preset: "tiny", config: "single", seed: 0, QAr: 0.2 },
-    { preset: "tiny", config: "single", seed: 0, QAr: 0.8 },
+    ...[0.1, 0.2, 0.4, 0.6, 0.8, 0.9].map((QAr) => ({
+      preset: "tiny",
+      config: "single",
+      seed: 0,
+      QAr,
+    })),
   ]);
-  assertEquals(fig10Requests({ preset: "tiny", seeds: 2 }).length, 8);
+  assertEquals(fig10Requests({ preset: "tiny", seeds: 2 }).length, 36);
   assertThrows(
-    () => fig10Requests({ preset: "tiny", rows: ["single+permute1"] }),
+    () => fig10Requests({ preset: "tiny", rows: ["multi5"] }),
     "not in the tiny grid",
   );
 });
