@@ -44,14 +44,15 @@ Deno.test("fig10Grid: per preset, ratios from the paper's list only, tiny = smal
 });
 
 Deno.test("fig10Requests: one mixed run per cell and seed; rows outside the grid are errors", () => {
-  assertEquals(fig10Requests({ preset: "tiny", rows: ["single"] }), [
-    ...[0.1, 0.2, 0.4, 0.6, 0.8, 0.9].map((QAr) => ({
+  assertEquals(
+    fig10Requests({ preset: "tiny", rows: ["single"] }),
+    [0.1, 0.2, 0.4, 0.6, 0.8, 0.9].map((QAr) => ({
       preset: "tiny",
       config: "single",
       seed: 0,
       QAr,
     })),
-  ]);
+  );
   assertEquals(fig10Requests({ preset: "tiny", seeds: 2 }).length, 36);
   assertThrows(
     () => fig10Requests({ preset: "tiny", rows: ["multi5"] }),
