@@ -17,6 +17,7 @@ import { fig13, fig5, fig6, saveFig13, saveFig5, saveFig6 } from "../findings/fi
 import { fig16, fig7, saveFig16, saveFig7 } from "../findings/fig7.ts";
 import { figuresDir, onlyCachedFromEnv } from "../findings/runs.ts";
 import { saveSummary, summaryMarkdown } from "../findings/summary.ts";
+import { saveSites, sitesTable, storageSites } from "../findings/sites.ts";
 import { currentPreset, type PresetName } from "../config/preset.ts";
 
 /** What a finding is asked for on the command line. */
@@ -28,6 +29,8 @@ export interface FindingArgs {
   onlyCached: boolean;
   /** fig3: also run the mixed-training runs of its rows (the MIX columns). */
   mix: boolean;
+  /** sites: the model depth (default: the preset's; another pretrains its own models). */
+  depth?: number;
 }
 
 /** One finding: what it draws, and how to compute and save it into `dir`. */
@@ -61,7 +64,8 @@ export const FINDINGS: Record<string, Finding> = {
     run: async (a, dir) => {
       const res = await fig3(a);
       console.log(fig3Table(res).toString());
-      return files(await saveFig3(res, { dir }));
+      // With the MIX block it is notebook 04's figure; fig3 stays the QA block of notebook 03.
+      return files(await saveFig3(res, { dir, name: a.mix ? "fig3_mix" : "fig3" }));
     },
   },
   fig5: {
@@ -86,6 +90,16 @@ export const FINDINGS: Record<string, Finding> = {
   fig16: {
     describe: "Figure 16: Q-probing with rank-16 vs rank-64 embedding updates",
     run: async (a, dir) => files(await saveFig16(await fig16(a), { dir })),
+  },
+  sites: {
+    describe:
+      "where the knowledge sits: rank-0 probes at the name, the ending token and position 0, " +
+      "after every layer (our addition; --depth N for deeper models)",
+    run: async (a, dir) => {
+      const res = await storageSites(a);
+      console.log(sitesTable(res).toString());
+      return files(await saveSites(res, { dir }));
+    },
   },
   summary: {
     describe: "the table of findings (ours vs paper) from the figure JSONs already written",
@@ -126,6 +140,7 @@ export async function main(args: string[]): Promise<number> {
         out: { type: "string" },
         "only-cached": { type: "boolean" },
         mix: { type: "boolean" },
+        depth: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -169,6 +184,7 @@ export async function main(args: string[]): Promise<number> {
       workers: int("workers", values.workers),
       onlyCached: values["only-cached"] ?? onlyCachedFromEnv(),
       mix: values.mix ?? false,
+      depth: int("depth", values.depth),
     };
     const t0 = performance.now();
     const written = await FINDINGS[name].run(args, dir);

@@ -15,4 +15,5 @@ export * from "./fig5.ts";
 export * from "./fig7.ts";
 export * from "./fig1.ts";
 export * from "./fig10.ts";
+export * from "./sites.ts";
 export * from "./summary.ts";

@@ -47,6 +47,24 @@ const FIGS: Record<string, FigureJson> = {
       { row: "baseline", target: "first_token", rank: 0, position: 0, ours: 5, paper: 5 },
     ],
   }),
+  fig3_mix: fig({
+    cells: [
+      ...["single", "single+permute1", "multi5", "multi5+permute", "multi2"].flatMap((row, i) => [
+        { row, block: "QA", column: "mean", ours: 10 * i, paper: 40 },
+        { row, block: "MIX", column: "mean", ours: 15, paper: 90 - i },
+      ]),
+      { row: "baseline", block: "MIX", column: "mean", ours: 3, paper: 2.7 },
+    ],
+  }),
+  sites: fig({
+    depth: 2,
+    cells: [
+      { row: "single", layer: 2, site: "name", attribute: "mean", accuracy: 6, paper: null },
+      { row: "single", layer: 2, site: "ending", attribute: "mean", accuracy: 7, paper: 19.9 },
+      { row: "single", layer: 1, site: "ending", attribute: "mean", accuracy: 5, paper: null },
+      { row: "single", layer: 2, site: "ending", attribute: "univ", accuracy: 9, paper: 37.5 },
+    ],
+  }),
   fig15: fig({
     summary: [{
       row: "couple2",
@@ -92,6 +110,16 @@ Deno.test("summarize: headline numbers of each figure, ours beside the paper's",
   // Figure 16: one line per rank (Q-first cells only), then the largest rank difference.
   assertEquals(get("16", "Q-first").map((l) => [l.ours, l.paper]), [[6, 20], [8, 21]]);
   assertEquals(get("16", "largest")[0].ours, 9.9);
+  // Figure 3 MIX: the headline rows, then (more rows than those) the mean over every row and the
+  // number of rows where MIX beats QA (ours: QA 0, 10 < 15; paper: every row).
+  assertEquals(get("3 (MIX)", "single:").map((l) => l.ours), [15]);
+  assertEquals(get("3 (MIX)", "mean over the 5 rows").map((l) => [l.ours, l.paper]), [[15, 88]]);
+  assertEquals(get("3 (MIX)", "beats QA").map((l) => [l.ours, l.paper]), [[2, 5]]);
+  // Where the knowledge sits: the last layer's per-site means only.
+  assertEquals(get("sites (ours)", "").map((l) => [l.finding, l.ours, l.paper]), [
+    ["single, 2 layers, name: first-token mean (rank 0, last layer)", 6, null],
+    ["single, 2 layers, ending: first-token mean (rank 0, last layer)", 7, 19.9],
+  ]);
   // Figures that were not written contribute nothing.
   assertEquals(lines.filter((l) => l.figure === "7" || l.figure === "10").length, 0);
   assertEquals(summarize({}), []);
@@ -108,6 +136,7 @@ Deno.test("summary table and markdown: one line per finding, correlations to two
   const md = summaryMarkdown(lines);
   assertEquals(md.trim().split("\n").length, lines.length + 2);
   assert(md.includes("| 0.89 | – |"));
+  assert(md.includes("MIX beats QA | 2 | 5 |"));
   assert(md.includes("`figures/fig1a.json`"));
 });
 

@@ -1,0 +1,465 @@
+/**
+ * Where the knowledge sits (our addition: the paper has no such figure). Figures 5 and 7 read one
+ * position of the last layer; here the same kind of probe reads three sites after every layer of
+ * the same pretrained models, to tell "the attribute is not on the name" from "the probe cannot
+ * find it":
+ * - `name`: the last token of the full name (EOS + " " + name), where the paper finds every
+ *   attribute of an augmented model (Result 5);
+ * - `ending`: the token after the name, the Q-probe's read-out (Figure 7's site, EOS here);
+ * - `pos0`: P-probing position 0, the token right before the first value of each person's first
+ *   entry (Figure 5's first block of columns).
+ *
+ * The probes are the preset's first-token heads without the embedding update (rank 0), so the
+ * frozen features are computed once and a probe trains in seconds: the name and ending sites use
+ * the Q-probe's BatchNorm, batch and epochs, `pos0` the P-probe's LayerNorm, batch and epochs.
+ * Reading after layer k means running the model's first k blocks and its final norm.
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import pl from "nodejs-polars";
+import { join } from "node:path";
+import { type DeepPartial, getPreset, type Preset, presetWith } from "../config/presets.ts";
+import { currentPreset, type PresetName } from "../config/preset.ts";
+import { type Attribute, ATTRIBUTES } from "../data/types.ts";
+import type { Dataset } from "../data/dataset.ts";
+import { initBackend } from "../model/backend.ts";
+import { createGPT, type GPT } from "../model/gpt.ts";
+import {
+  majorityBaseline,
+  PROBE_TASKS,
+  ProbeHeads,
+  readoutTables,
+  stepsForEpochs,
+  taskLabels,
+  trainHeads,
+  weightedCrossEntropy,
+} from "../probe/head.ts";
+import { pProbeItems } from "../probe/p_probe.ts";
+import { qProbeItems } from "../probe/q_probe.ts";
+import { buildModel, datasetFor, type RunRequest } from "../runs/experiments.ts";
+import { latestCheckpoint, loadCheckpoint } from "../train/checkpoint.ts";
+import { heatmapSpec, widenRowLabels } from "../plot/specs.ts";
+import { type SavedFigure, saveFigure } from "../plot/save.ts";
+import type { VegaLiteSpec } from "../plot/render.ts";
+import type { PlotlyFigure } from "../plot/plotly.ts";
+import { paperPProbeCell } from "./fig5.ts";
+import { paperFig7Cell } from "./fig7.ts";
+import { heatmapPlotly } from "./probing.ts";
+import { ensurePretrained, type FindingRunOptions, isPretrained, rowRequest } from "./runs.ts";
+import { meanOrNull } from "./stats.ts";
+
+/** The sites read, in the order of a biography. */
+export const SITES = ["name", "ending", "pos0"] as const;
+/** One site (see the module doc). */
+export type Site = typeof SITES[number];
+
+/** Options of {@linkcode storageSites}. */
+export interface SitesOptions extends FindingRunOptions {
+  preset?: PresetName;
+  /** bioS rows (default: single and multi5+permute). */
+  rows?: string[];
+  /** Model depth (default: the preset's); another depth pretrains its own models. */
+  depth?: number;
+  /** Pretraining seed (default 0). */
+  seed?: number;
+  /** Read only models already pretrained; rows without one are listed in `missingRows`. */
+  onlyCached?: boolean;
+}
+
+/** One probe's accuracy: a row, a layer, a site, an attribute (or "mean"). */
+export interface SiteCell {
+  row: string;
+  /** Blocks run before the read-out (1..depth). */
+  layer: number;
+  site: Site;
+  attribute: Attribute | "mean";
+  /** P_test accuracy (%). */
+  accuracy: number;
+  /** Accuracy on the P_train people the probe was trained on (%). */
+  trainAccuracy: number;
+  /** Majority-class baseline on P_test (%). */
+  baseline: number;
+  /**
+   * The paper's number for this site at the last layer: Figure 7's Q-first (rank 16) at the
+   * ending token, Figure 5's position 0 (rank 2); null elsewhere (it probes no other site).
+   */
+  paper: number | null;
+}
+
+/** What {@linkcode storageSites} returns. */
+export interface SitesResult {
+  preset: PresetName;
+  depth: number;
+  seed: number;
+  rows: string[];
+  missingRows: string[];
+  cells: SiteCell[];
+  /** Per row: the pretraining run read and the seconds its probes took. */
+  runs: { row: string; pretrainKey: string; probeSeconds: number }[];
+  probe: { classifier: string; rank: 0; qEpochs: number; pEpochs: number };
+}
+
+/**
+ * A model made of the first `layers` blocks of `model` (same embedding and final norm), sharing
+ * nothing with it: its hidden states are `model`'s read after block `layers`.
+ */
+export function truncatedModel(model: GPT, layers: number): GPT {
+  const L = model.config.nLayer;
+  if (!Number.isInteger(layers) || layers < 1 || layers > L) {
+    throw new Error(`truncatedModel: layers must be an integer in [1, ${L}], got ${layers}`);
+  }
+  const out = createGPT({ ...model.config, nLayer: layers });
+  tf.tidy(() => {
+    for (const [name, v] of Object.entries(out.params)) v.assign(model.params[name]);
+  });
+  return out;
+}
+
+/** The request of a row at a depth (the row's own overrides kept). */
+export function sitesRequest(preset: PresetName, row: string, seed: number, depth?: number) {
+  const base = rowRequest(preset, row, seed);
+  if (depth === undefined || depth === getPreset(preset).model.nLayer) return base;
+  if (!Number.isInteger(depth) || depth < 1) {
+    throw new Error(`depth must be a positive integer, got ${depth}`);
+  }
+  const model = { ...(base.overrides?.model ?? {}), nLayer: depth };
+  return { ...base, overrides: { ...(base.overrides ?? {}), model } } as RunRequest & {
+    overrides: DeepPartial<Preset>;
+  };
+}
+
+interface SiteItems {
+  people: { personId: number; split: "P_train" | "P_test" }[];
+  ids: Int32Array[];
+  at: number[];
+}
+
+/** The token sequences and read-out positions of a site, one per minority person. */
+export function siteItems(ds: Dataset, site: Site): SiteItems {
+  if (site === "pos0") {
+    const items = pProbeItems(ds);
+    return {
+      people: items,
+      ids: items.map((it) => it.ids),
+      at: items.map((it) => it.positions[0]),
+    };
+  }
+  const items = qProbeItems(ds);
+  const back = site === "name" ? 2 : 1;
+  return {
+    people: items,
+    ids: items.map((it) => it.ids),
+    at: items.map((it) => it.ids.length - back),
+  };
+}
+
+/** Hidden states [n, d] of `model` at each item's read-out position (right-padded with EOS). */
+function features(model: GPT, items: SiteItems, pad: number, batch = 250): tf.Tensor2D {
+  const parts: tf.Tensor2D[] = [];
+  for (let at = 0; at < items.ids.length; at += batch) {
+    const seqs = items.ids.slice(at, at + batch);
+    const T = Math.max(...seqs.map((s) => s.length));
+    parts.push(tf.tidy(() => {
+      const ids = new Int32Array(seqs.length * T).fill(pad);
+      seqs.forEach((s, r) => ids.set(s, r * T));
+      const h = tf.reshape(model.hidden(tf.tensor2d(ids, [seqs.length, T], "int32")), [
+        seqs.length * T,
+        model.config.dModel,
+      ]);
+      const rows = seqs.map((_, r) => r * T + items.at[at + r]);
+      return tf.gather(h, tf.tensor1d(rows, "int32")) as tf.Tensor2D;
+    }));
+  }
+  const out = tf.concat(parts) as tf.Tensor2D;
+  tf.dispose(parts);
+  return out;
+}
+
+const FIRST_TOKEN_TASKS = PROBE_TASKS.filter((t) => t.target === "first_token");
+
+/** Trains the six first-token heads on frozen features and scores them (accuracies in %). */
+function probeFeatures(
+  model: GPT,
+  ds: Dataset,
+  X: tf.Tensor2D,
+  items: SiteItems,
+  site: Site,
+  p: Preset,
+  seed: number,
+): { attribute: Attribute; accuracy: number; trainAccuracy: number; baseline: number }[] {
+  const minority = ds.people.filter((q) => q.population === "minority");
+  const labels = FIRST_TOKEN_TASKS.map((t) => taskLabels(minority, ds.vocab, t));
+  const idx = (split: string) => items.people.flatMap((q, i) => q.split === split ? [i] : []);
+  const [train, test] = [idx("P_train"), idx("P_test")];
+  if (!train.length || !test.length) throw new Error("sites: P_train or P_test is empty");
+  const q = site !== "pos0";
+  const batchSize = Math.min(q ? 200 : 50, train.length);
+  const readout = readoutTables(model, labels, ds.vocab, p.probe.classifier);
+  const heads = new ProbeHeads(labels.map((l) => l.classes.length), {
+    vocabSize: model.config.vocabSize,
+    dModel: model.config.dModel,
+    rank: 0,
+    norm: q ? "batchnorm" : "layernorm",
+    seed,
+    readout,
+  });
+  tf.dispose(readout.filter((r) => r !== undefined));
+  const y = (rows: number[], t: number) =>
+    Int32Array.from(rows, (i) => labels[t].labelOf.get(items.people[i].personId)!);
+  try {
+    trainHeads(heads, train.length, {
+      steps: stepsForEpochs(train.length, batchSize, q ? p.probe.qEpochs : p.probe.pEpochs),
+      batchSize,
+      lr: 1e-3,
+      weightDecay: 0.3,
+      seed,
+      loss: (rows, _step, t) => {
+        const at = rows.map((r) => train[r]);
+        const x = tf.gather(X, at) as tf.Tensor2D;
+        const ones = new Float32Array(at.length).fill(1);
+        return weightedCrossEntropy(heads.logits(t, x, true), y(at, t), ones);
+      },
+    });
+    const score = (rows: number[], t: number) => {
+      const pred = tf.tidy(() =>
+        tf.argMax(heads.logits(t, tf.gather(X, rows) as tf.Tensor2D, false), -1).dataSync()
+      );
+      const truth = y(rows, t);
+      return (100 * truth.filter((v, i) => pred[i] === v).length) / rows.length;
+    };
+    return FIRST_TOKEN_TASKS.map((task, t) => ({
+      attribute: task.attribute,
+      accuracy: score(test, t),
+      trainAccuracy: score(train, t),
+      baseline: majorityBaseline([...y(train, t)], [...y(test, t)]),
+    }));
+  } finally {
+    heads.dispose();
+  }
+}
+
+/** The paper's number for a cell at the last layer (see {@linkcode SiteCell.paper}). */
+function paperSiteCell(row: string, site: Site, attribute: Attribute): number | null {
+  try {
+    if (site === "ending") return paperFig7Cell(row, "Q_first", attribute);
+    if (site === "pos0") return paperPProbeCell(row, attribute, 0);
+  } catch {
+    // a row the paper does not print (couple data)
+  }
+  return null;
+}
+
+/**
+ * Loads the final weights of a pretraining run folder into `model`. The same loader is private to
+ * runs/experiments.ts and runs/probes.ts, whose source is hashed into every archived run's key:
+ * one shared helper there would move every key, so it waits for the next planned rerun.
+ */
+async function loadWeights(model: GPT, dir: string): Promise<void> {
+  const path = await latestCheckpoint(join(dir, "ckpt"));
+  if (!path) throw new Error(`pretraining run ${dir} has no checkpoint`);
+  const ck = await loadCheckpoint(path);
+  tf.tidy(() => {
+    for (const [name, v] of Object.entries(model.params)) {
+      const t = ck.tensors[`param/${name}`];
+      if (!t) throw new Error(`checkpoint ${path} lacks parameter "${name}"`);
+      v.assign(tf.tensor(t.data, v.shape));
+    }
+  });
+}
+
+/**
+ * Probes the pretrained models of `rows` at every site after every layer (pretraining what is
+ * missing unless `onlyCached`).
+ */
+export async function storageSites(opts: SitesOptions = {}): Promise<SitesResult> {
+  const preset = opts.preset ?? currentPreset();
+  const seed = opts.seed ?? 0;
+  const base = getPreset(preset);
+  const depth = opts.depth ?? base.model.nLayer;
+  const wanted = opts.rows ?? ["single", "multi5+permute"];
+  const reqs = wanted.map((row) => sitesRequest(preset, row, seed, depth));
+  const have: RunRequest[] = [];
+  for (const r of reqs) if (!opts.onlyCached || await isPretrained(r)) have.push(r);
+  const pre = await ensurePretrained(have, { ...opts, defaultWorkers: base.workers });
+  await initBackend({ quiet: true });
+  const cells: SiteCell[] = [];
+  const runs: SitesResult["runs"] = [];
+  for (const { request, result } of pre) {
+    const p = request.overrides ? presetWith(base, request.overrides) : base;
+    const ds = datasetFor(request.config, p.people, seed);
+    const model = buildModel(p, ds, seed);
+    const t0 = performance.now();
+    try {
+      await loadWeights(model, result.dir);
+      for (let layer = 1; layer <= depth; layer++) {
+        const m = layer === depth ? model : truncatedModel(model, layer);
+        try {
+          for (const site of SITES) {
+            const items = siteItems(ds, site);
+            const X = features(m, items, ds.vocab.eos);
+            try {
+              const rows = probeFeatures(model, ds, X, items, site, p, seed);
+              const last = layer === depth;
+              for (const r of rows) {
+                cells.push({
+                  row: request.config,
+                  layer,
+                  site,
+                  ...r,
+                  paper: last ? paperSiteCell(request.config, site, r.attribute) : null,
+                });
+              }
+              const mean = (f: (r: (typeof rows)[number]) => number | null) =>
+                meanOrNull(rows.map(f)) ?? NaN;
+              const paperMean = last
+                ? meanOrNull(rows.map((r) => paperSiteCell(request.config, site, r.attribute)))
+                : null;
+              cells.push({
+                row: request.config,
+                layer,
+                site,
+                attribute: "mean",
+                accuracy: mean((r) => r.accuracy),
+                trainAccuracy: mean((r) => r.trainAccuracy),
+                baseline: mean((r) => r.baseline),
+                paper: paperMean,
+              });
+            } finally {
+              X.dispose();
+            }
+          }
+        } finally {
+          if (m !== model) m.dispose();
+        }
+      }
+    } finally {
+      model.dispose();
+    }
+    runs.push({
+      row: request.config,
+      pretrainKey: result.cacheKey,
+      probeSeconds: (performance.now() - t0) / 1000,
+    });
+  }
+  return {
+    preset,
+    depth,
+    seed,
+    rows: pre.map((r) => r.request.config),
+    missingRows: wanted.filter((w) => !pre.some((r) => r.request.config === w)),
+    cells,
+    runs,
+    probe: {
+      classifier: base.probe.classifier,
+      rank: 0,
+      qEpochs: base.probe.qEpochs,
+      pEpochs: base.probe.pEpochs,
+    },
+  };
+}
+
+/** The mean over attributes per (row, layer, site): P_test, P_train and baseline accuracy. */
+export function sitesTable(res: SitesResult): pl.DataFrame {
+  const means = res.cells.filter((c) => c.attribute === "mean");
+  return pl.DataFrame(means.map((c) => ({
+    row: c.row,
+    layer: `${c.layer}/${res.depth}`,
+    site: c.site,
+    P_test: +c.accuracy.toFixed(1),
+    P_train: +c.trainAccuracy.toFixed(1),
+    baseline: +c.baseline.toFixed(1),
+    paper: c.paper === null ? null : +c.paper.toFixed(1),
+  })));
+}
+
+const rowLabel = (res: SitesResult, c: SiteCell) => `${c.row}, layer ${c.layer}/${res.depth}`;
+const columnLabel = (c: SiteCell) =>
+  `${c.site} ${c.attribute === "b_date" ? "b_month" : c.attribute}`;
+
+function columnOrder(): string[] {
+  const attrs = ["mean", ...ATTRIBUTES] as const;
+  return SITES.flatMap((s) => attrs.map((a) => columnLabel({ site: s, attribute: a } as SiteCell)));
+}
+
+function rowOrder(res: SitesResult): string[] {
+  return res.rows.flatMap((row) =>
+    Array.from({ length: res.depth }, (_, k) => `${row}, layer ${k + 1}/${res.depth}`)
+  );
+}
+
+/** The figure name: "sites" at the preset's depth, "sites_L4" at another. */
+export function sitesFigureName(res: SitesResult): string {
+  return res.depth === getPreset(res.preset).model.nLayer ? "sites" : `sites_L${res.depth}`;
+}
+
+function title(res: SitesResult): string[] {
+  return [
+    `Where the knowledge sits (${res.preset}, ${res.depth} layers): first-token probes (rank 0)`,
+    "at the name's last token, the ending token and P-probe position 0, after each layer;",
+    "ours (paper: Figure 7 Q-first at the ending token, Figure 5 position 0, last layer)",
+  ];
+}
+
+/** The majority-class baseline of each column (the people are the same in every row). */
+function baselineCells(res: SitesResult) {
+  const first = res.cells.filter((c) => c.row === res.rows[0] && c.layer === res.depth);
+  return first.map((c) => ({ row: "baseline", column: columnLabel(c), ours: c.baseline }));
+}
+
+/** The heatmap: one row per (bioS row, layer), one column per (site, attribute), and baseline. */
+export function sitesSpec(res: SitesResult): VegaLiteSpec {
+  const spec = heatmapSpec(
+    [
+      ...res.cells.map((c) => ({
+        row: rowLabel(res, c),
+        column: columnLabel(c),
+        ours: c.accuracy,
+        paper: c.paper,
+      })),
+      ...baselineCells(res),
+    ],
+    { rowOrder: rowOrder(res), columnOrder: columnOrder(), cellWidth: 84 },
+  ) as VegaLiteSpec & { encoding: { x: { axis: Record<string, unknown> } } };
+  spec.title = { text: title(res), anchor: "start" };
+  // 21 columns: slanted labels keep the cells narrow.
+  spec.encoding.x.axis = { ...spec.encoding.x.axis, labelAngle: -40, labelAlign: "left" };
+  return widenRowLabels(spec, 220);
+}
+
+/** The interactive heatmap (hover: training accuracy and baseline). */
+export function sitesPlotly(res: SitesResult): PlotlyFigure {
+  return heatmapPlotly(
+    [
+      ...res.cells.map((c) => ({
+        row: rowLabel(res, c),
+        column: columnLabel(c),
+        ours: c.accuracy,
+        paper: c.paper,
+        note: `P_train ${c.trainAccuracy.toFixed(1)}, baseline ${c.baseline.toFixed(1)}`,
+      })),
+      ...baselineCells(res).map((c) => ({ ...c, paper: null, note: "majority class" })),
+    ],
+    {
+      title: title(res).join("<br>"),
+      rowOrder: [...rowOrder(res), "baseline"],
+      columnOrder: columnOrder(),
+    },
+  );
+}
+
+/** Writes figures/sites(.svg, .png, .html, .json) (`sites_L<depth>` at another depth). */
+export async function saveSites(
+  res: SitesResult,
+  opts: { dir?: string } = {},
+): Promise<SavedFigure> {
+  return await saveFigure(sitesFigureName(res), sitesSpec(res), {
+    dir: opts.dir,
+    preset: res.preset,
+    plotly: sitesPlotly(res),
+    plotlyScript: "beside",
+    data: {
+      ...res,
+      paperSource: "data/paper/fig7.json (Q-first, rank 16), data/paper/fig5.json (position 0)",
+    },
+  });
+}
