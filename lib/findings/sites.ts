@@ -289,40 +289,36 @@ export async function storageSites(opts: SitesOptions = {}): Promise<SitesResult
     const ds = datasetFor(request.config, p.people, seed);
     const model = buildModel(p, ds, seed);
     const t0 = performance.now();
+    // The sequences and read-out positions do not depend on the layer read.
+    const siteItemsOf = new Map(SITES.map((site) => [site, siteItems(ds, site)]));
     try {
       await loadWeights(model, result.dir);
       for (let layer = 1; layer <= depth; layer++) {
         const m = layer === depth ? model : truncatedModel(model, layer);
         try {
           for (const site of SITES) {
-            const items = siteItems(ds, site);
+            const items = siteItemsOf.get(site)!;
             const X = features(m, items, ds.vocab.eos);
             try {
               const rows = probeFeatures(model, ds, X, items, site, p, seed);
               const last = layer === depth;
-              for (const r of rows) {
-                cells.push({
-                  row: request.config,
-                  layer,
-                  site,
-                  ...r,
-                  paper: last ? paperSiteCell(request.config, site, r.attribute) : null,
-                });
-              }
-              const mean = (f: (r: (typeof rows)[number]) => number | null) =>
-                meanOrNull(rows.map(f)) ?? NaN;
-              const paperMean = last
-                ? meanOrNull(rows.map((r) => paperSiteCell(request.config, site, r.attribute)))
-                : null;
-              cells.push({
+              const attrCells: SiteCell[] = rows.map((r) => ({
+                row: request.config,
+                layer,
+                site,
+                ...r,
+                paper: last ? paperSiteCell(request.config, site, r.attribute) : null,
+              }));
+              const mean = (f: (c: SiteCell) => number | null) => meanOrNull(attrCells.map(f));
+              cells.push(...attrCells, {
                 row: request.config,
                 layer,
                 site,
                 attribute: "mean",
-                accuracy: mean((r) => r.accuracy),
-                trainAccuracy: mean((r) => r.trainAccuracy),
-                baseline: mean((r) => r.baseline),
-                paper: paperMean,
+                accuracy: mean((c) => c.accuracy) ?? NaN,
+                trainAccuracy: mean((c) => c.trainAccuracy) ?? NaN,
+                baseline: mean((c) => c.baseline) ?? NaN,
+                paper: last ? mean((c) => c.paper) : null,
               });
             } finally {
               X.dispose();
