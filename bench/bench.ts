@@ -78,7 +78,7 @@ async function runParallel(): Promise<void> {
   const self = new URL(import.meta.url).pathname;
   const childArgs = ["run", "-A", self, "--child", "--no-torch", "--configs", configs.join(",")];
   for (const k of ["steps", "warmup", "batch", "seq"] as const) childArgs.push(`--${k}`, args[k]!);
-  const env = { PLM_THREADS: "1" };
+  const env = { PLM_THREADS: "1", PLM_BLAS_THREADS: "1" };
   const outs = await Promise.all(
     Array.from(
       { length: procs },

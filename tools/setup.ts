@@ -5,8 +5,9 @@
  * npx -y deno@2.9.6 task setup [--with-chromium] [--no-apt]
  * ```
  *
- * 1. apt: installs whichever of the Debian packages below are missing (Jupyter's headless runner
- *    and the fonts figures are rasterized with). `apt-get update` runs only when one is missing.
+ * 1. apt: installs whichever of the Debian packages below are missing (Jupyter's headless runner,
+ *    the fonts figures are rasterized with, OpenBLAS for the matrix products). `apt-get update`
+ *    runs only when one is missing.
  *    `--with-chromium` adds Debian's chromium (only for plotly PNG export; not needed otherwise).
  * 2. npm packages: `deno install --frozen` from deno.json + deno.lock (fails on lockfile drift).
  * 3. kernelspec: jupyter/kernels/deno/kernel.json pointing at this Deno binary by absolute path,
@@ -19,13 +20,18 @@
 import { parseArgs } from "node:util";
 import { JUPYTER_DIR, PYTHON, ROOT, writeKernelspec } from "../lib/cli/notebooks.ts";
 
-/** Debian packages the project needs: headless Jupyter with nbclient, and DejaVu fonts. */
+/**
+ * Debian packages the project needs: headless Jupyter with nbclient, DejaVu fonts, and OpenBLAS
+ * (the wasm backend's matrix products go through it by FFI when it is there; see
+ * lib/model/kernels/blas.ts).
+ */
 export const APT_PACKAGES = [
   "jupyter-nbconvert",
   "python3-nbclient",
   "python3-ipykernel",
   "jupyter-client",
   "fonts-dejavu-core",
+  "libopenblas0-pthread",
 ];
 
 const dec = new TextDecoder();

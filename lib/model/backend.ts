@@ -11,9 +11,16 @@
  * `imports` and run `deno install --allow-scripts=npm:@tensorflow/tfjs-node`; `initBackend` then
  * picks it up (or force it with `PLM_BACKEND=tensorflow`).
  *
- * Environment overrides: `PLM_BACKEND` (tensorflow | wasm | cpu) and `PLM_THREADS` (WASM
- * threads, >= 1). They win over the options, so a user can redirect a notebook without
- * editing it.
+ * Matrix products through OpenBLAS (the "BLAS mode" of the wasm backend): where OpenBLAS can be
+ * loaded through Deno FFI, `BatchMatMul` calls `cblas_sgemm` on the WASM heap in place and
+ * everything else stays WASM (see kernels/blas.ts). `blas: "auto"` (the default) uses it when it
+ * loads and otherwise says so in one line and multiplies on WASM; `"on"` makes a missing library
+ * (or a missing `--allow-ffi`) an error; `"off"` never loads it. BLAS threads default to every
+ * core; the sweep runner gives each of its processes one.
+ *
+ * Environment overrides: `PLM_BACKEND` (tensorflow | wasm | cpu), `PLM_THREADS` (WASM
+ * threads, >= 1), `PLM_BLAS` (auto | on | off) and `PLM_BLAS_THREADS` (>= 1). They win over the
+ * options, so a user can redirect a notebook without editing it.
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
@@ -23,11 +30,16 @@ import "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-wasm";
 import { installKernels } from "./kernels/mod.ts";
+import { type Blas, loadBlas } from "./kernels/blas.ts";
 import { enableWasmThreads } from "./wasm_threads.ts";
 
 /** The backends `initBackend` can choose. */
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 const BACKENDS: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
+
+/** Whether matrix products go through OpenBLAS: when it loads, always, never. */
+export type BlasMode = "auto" | "on" | "off";
+const BLAS_MODES: readonly BlasMode[] = ["auto", "on", "off"];
 
 /** Options of {@linkcode initBackend}. */
 export interface BackendOptions {
@@ -35,8 +47,22 @@ export interface BackendOptions {
   backend?: BackendName;
   /** WASM threads (default 1). More than 1 needs the threaded WASM build (see wasm_threads.ts). */
   threads?: number;
-  /** Do not print the choice. */
+  /** Matrix products through OpenBLAS on the wasm backend (default "auto"). */
+  blas?: BlasMode;
+  /** Threads OpenBLAS computes with (default: every core). */
+  blasThreads?: number;
+  /** Do not print the choice (a missing OpenBLAS in "auto" mode is still reported). */
   quiet?: boolean;
+}
+
+/** The OpenBLAS that computes the matrix products, when {@linkcode BackendInfo.blas} is set. */
+export interface BlasInfo {
+  /** Path of the shared library. */
+  lib: string;
+  /** Threads it computes large products with. */
+  threads: number;
+  /** OpenBLAS's name for the CPU kernels it picked (e.g. "Haswell"). */
+  core: string;
 }
 
 /** What {@linkcode initBackend} set up. */
@@ -49,11 +75,21 @@ export interface BackendInfo {
   simd: boolean;
   /** Kernels registered by this toolkit (missing or replaced stock kernels). */
   kernels: string[];
+  /** OpenBLAS computing the matrix products (wasm backend, BLAS mode), else undefined. */
+  blas: BlasInfo | undefined;
+}
+
+/** What the options and environment ask {@linkcode initBackend} for. */
+export interface BackendRequest {
+  backend?: BackendName;
+  threads?: number;
+  blas?: BlasMode;
+  blasThreads?: number;
 }
 
 let pending: Promise<BackendInfo> | undefined;
 let current: BackendInfo | undefined;
-let requested: { backend?: BackendName; threads?: number } | undefined;
+let requested: BackendRequest | undefined;
 
 /** The info of the initialized backend, or undefined before {@linkcode initBackend}. */
 export function backendInfo(): BackendInfo | undefined {
@@ -72,20 +108,42 @@ function envGet(name: string): string | undefined {
 export function resolveRequest(
   opts: BackendOptions,
   env: (name: string) => string | undefined = envGet,
-): { backend?: BackendName; threads?: number } {
+): BackendRequest {
   const b = env("PLM_BACKEND") ?? opts.backend;
   if (b !== undefined && !BACKENDS.includes(b as BackendName)) {
     throw new Error(`Unknown backend "${b}" (from PLM_BACKEND or options); allowed: ${BACKENDS}`);
   }
-  const t = env("PLM_THREADS") ?? opts.threads;
-  let threads: number | undefined;
-  if (t !== undefined) {
-    threads = Number(t);
-    if (!Number.isInteger(threads) || threads < 1) {
-      throw new Error(`threads must be an integer >= 1 (got "${t}" from PLM_THREADS or options)`);
-    }
+  const blas = env("PLM_BLAS") ?? opts.blas;
+  if (blas !== undefined && !BLAS_MODES.includes(blas as BlasMode)) {
+    throw new Error(
+      `Unknown blas mode "${blas}" (from PLM_BLAS or options); allowed: ${BLAS_MODES}`,
+    );
   }
-  return { backend: b as BackendName | undefined, threads };
+  const req: BackendRequest = {
+    backend: b as BackendName | undefined,
+    threads: positiveInt("threads", "PLM_THREADS", env("PLM_THREADS") ?? opts.threads),
+  };
+  if (blas !== undefined) req.blas = blas as BlasMode;
+  const bt = positiveInt(
+    "blasThreads",
+    "PLM_BLAS_THREADS",
+    env("PLM_BLAS_THREADS") ?? opts.blasThreads,
+  );
+  if (bt !== undefined) req.blasThreads = bt;
+  return req;
+}
+
+function positiveInt(
+  field: string,
+  envName: string,
+  v: string | number | undefined,
+): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`${field} must be an integer >= 1 (got "${v}" from ${envName} or options)`);
+  }
+  return n;
 }
 
 /**
@@ -105,7 +163,9 @@ export function initBackend(opts: BackendOptions = {}): Promise<BackendInfo> {
   if (pending) {
     const same = (req.backend === undefined || req.backend === requested?.backend ||
       req.backend === current?.name) &&
-      (req.threads === undefined || req.threads === (requested?.threads ?? 1));
+      (req.threads === undefined || req.threads === (requested?.threads ?? 1)) &&
+      (req.blas === undefined || req.blas === (requested?.blas ?? "auto")) &&
+      (req.blasThreads === undefined || req.blasThreads === requested?.blasThreads);
     if (!same) {
       return Promise.reject(
         new Error(
@@ -126,33 +186,63 @@ export function initBackend(opts: BackendOptions = {}): Promise<BackendInfo> {
   return pending;
 }
 
-async function init(
-  req: { backend?: BackendName; threads?: number },
-  quiet: boolean,
-): Promise<BackendInfo> {
+async function init(req: BackendRequest, quiet: boolean): Promise<BackendInfo> {
   let info: BackendInfo;
   if (req.backend === "tensorflow") {
     info = await initTensorflow(true) as BackendInfo;
   } else if (req.backend === "wasm") {
-    info = await initWasm(req.threads ?? 1);
+    info = await initWasm(req);
   } else if (req.backend === "cpu") {
     info = await initCpu();
   } else {
-    info = (await initTensorflow(false)) ?? await initWasm(req.threads ?? 1).catch((e) => {
-      if (req.threads !== undefined && req.threads > 1) throw e;
+    info = (await initTensorflow(false)) ?? await initWasm(req).catch((e) => {
+      if (
+        (req.threads !== undefined && req.threads > 1) || (e as Error).message.includes("BLAS")
+      ) throw e;
       return initCpu();
     });
   }
-  if (!quiet) {
-    console.error(
-      `[plm] TF.js backend: ${info.name}` +
-        (info.name === "wasm"
-          ? ` (SIMD ${info.simd ? "on" : "off"}, ${info.threads} thread(s))`
-          : "") +
-        (info.kernels.length ? `; own kernels: ${info.kernels.join(", ")}` : ""),
-    );
-  }
+  if (!quiet) console.error(`[plm] ${describeBackend(info)}`);
   return info;
+}
+
+/** One line naming the backend and how it computes, as `initBackend` prints it. */
+export function describeBackend(info: BackendInfo): string {
+  const blas = info.blas
+    ? `; matrix products: OpenBLAS (${info.blas.core}, ${info.blas.threads} thread(s), ` +
+      `${info.blas.lib})`
+    : "";
+  return `TF.js backend: ${info.name}` +
+    (info.name === "wasm" ? ` (SIMD ${info.simd ? "on" : "off"}, ${info.threads} thread(s))` : "") +
+    blas +
+    (info.kernels.length ? `; own kernels: ${info.kernels.join(", ")}` : "");
+}
+
+/** Cores to use by default: all of them. */
+function coreCount(): number {
+  return Math.max(1, navigator.hardwareConcurrency || 1);
+}
+
+/**
+ * Loads OpenBLAS for the wasm backend's BLAS mode: undefined for "off", an Error for "on" when it
+ * cannot load, and for "auto" one line on stderr and undefined.
+ */
+function resolveBlas(req: BackendRequest): { info: BlasInfo; lib: Blas } | undefined {
+  const mode = req.blas ?? "auto";
+  if (mode === "off") return undefined;
+  const threads = req.blasThreads ?? coreCount();
+  try {
+    const lib = loadBlas({ threads });
+    return { info: { lib: lib.lib, threads, core: lib.core }, lib };
+  } catch (e) {
+    const why = (e as Error).message;
+    if (mode === "on") {
+      throw new Error(`BLAS mode asked for (PLM_BLAS=on or blas: "on") but unavailable: ${why}`);
+    }
+    // openBlas's message names what is missing and how to get it.
+    console.error(`[plm] OpenBLAS not loaded, matrix products run on WASM (slower): ${why}`);
+    return undefined;
+  }
 }
 
 async function initTensorflow(required: boolean): Promise<BackendInfo | undefined> {
@@ -162,7 +252,7 @@ async function initTensorflow(required: boolean): Promise<BackendInfo | undefine
       // A variable specifier keeps `deno check` from requiring the optional package.
       await import(spec);
       if (await tf.setBackend("tensorflow") && tf.getBackend() === "tensorflow") {
-        return { name: "tensorflow", threads: 0, simd: false, kernels: [] };
+        return { name: "tensorflow", threads: 0, simd: false, kernels: [], blas: undefined };
       }
       errors.push(`${spec}: imported, but the "tensorflow" backend did not initialize`);
     } catch (e) {
@@ -176,7 +266,8 @@ async function initTensorflow(required: boolean): Promise<BackendInfo | undefine
   );
 }
 
-async function initWasm(threads: number): Promise<BackendInfo> {
+async function initWasm(req: BackendRequest): Promise<BackendInfo> {
+  const threads = req.threads ?? 1;
   if (threads > 1) await enableWasmThreads(threads);
   const ok = await tf.setBackend("wasm");
   if (!ok || tf.getBackend() !== "wasm") {
@@ -194,12 +285,17 @@ async function initWasm(threads: number): Promise<BackendInfo> {
   if (threads > 1 && actual !== threads) {
     throw new Error(`WASM threads: asked for ${threads}, the backend runs ${actual}`);
   }
-  return { name: "wasm", threads: actual, simd, kernels: installKernels("wasm") };
+  const blas = resolveBlas(req);
+  const kernels = installKernels(
+    "wasm",
+    blas ? { blas: { lib: blas.lib, threads: blas.info.threads } } : {},
+  );
+  return { name: "wasm", threads: actual, simd, kernels, blas: blas?.info };
 }
 
 async function initCpu(): Promise<BackendInfo> {
   if (!(await tf.setBackend("cpu")) || tf.getBackend() !== "cpu") {
     throw new Error(`Backend "cpu" failed to initialize`);
   }
-  return { name: "cpu", threads: 1, simd: false, kernels: installKernels("cpu") };
+  return { name: "cpu", threads: 1, simd: false, kernels: installKernels("cpu"), blas: undefined };
 }

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { backendInfo, initBackend, resolveRequest } from "./backend.ts";
+import { backendInfo, describeBackend, initBackend, resolveRequest } from "./backend.ts";
+import { openBlas } from "./kernels/blas.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "../util/assert.ts";
 
 Deno.test("resolveRequest: environment wins over options, bad values are clear errors", () => {
@@ -17,6 +18,46 @@ Deno.test("resolveRequest: environment wins over options, bad values are clear e
   );
   assertThrows(() => resolveRequest({ threads: 0 }, none), "integer >= 1");
   assertThrows(() => resolveRequest({}, (k) => (k === "PLM_THREADS" ? "two" : undefined)), "two");
+  const blasEnv = (k: string) =>
+    ({ PLM_BLAS: "off", PLM_BLAS_THREADS: "1" } as Record<string, string>)[k];
+  assertEquals(resolveRequest({ blas: "on", blasThreads: 2 }, blasEnv), {
+    backend: undefined,
+    threads: undefined,
+    blas: "off",
+    blasThreads: 1,
+  });
+  assertThrows(() => resolveRequest({}, (k) => (k === "PLM_BLAS" ? "yes" : undefined)), "auto,on");
+  assertThrows(() => resolveRequest({ blasThreads: 0 }, none), "blasThreads");
+});
+
+/** Runs a snippet that initializes the backend in a fresh process with `env`. */
+async function initIn(env: Record<string, string>) {
+  const code = `import { initBackend } from "${new URL("./backend.ts", import.meta.url)}";\n` +
+    `const info = await initBackend();\n` +
+    `console.log(JSON.stringify({ name: info.name, blas: info.blas ?? null }));\n`;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--quiet", code],
+    env: { ...env, PLM_BACKEND: "wasm", NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { ok: out.success, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+Deno.test("initBackend: OpenBLAS asked for and missing is an error; not asked for, one line", async () => {
+  const missing = { PLM_BLAS_LIB: "/nonexistent/libopenblas.so.0" };
+  const [on, auto] = await Promise.all([
+    initIn({ ...missing, PLM_BLAS: "on" }),
+    initIn({ ...missing, PLM_BLAS: "auto" }),
+  ]);
+  assert(!on.ok, "PLM_BLAS=on with no library must fail");
+  assert(on.stderr.includes("/nonexistent/libopenblas.so.0"), on.stderr);
+  assert(on.stderr.includes("libopenblas0-pthread"), on.stderr);
+  assert(auto.ok, auto.stderr);
+  assertEquals(JSON.parse(auto.stdout), { name: "wasm", blas: null });
+  const notes = auto.stderr.split("\n").filter((l) => l.includes("OpenBLAS not loaded"));
+  assertEquals(notes.length, 1, auto.stderr);
 });
 
 // PLM_BACKEND / PLM_THREADS in the environment would override what these tests ask for.
@@ -42,6 +83,18 @@ Deno.test({
     assertEquals(info.threads, 1);
     assert(info.simd);
     assert(info.kernels.includes("UnsortedSegmentSum") && info.kernels.includes("BatchMatMul"));
+    // BLAS mode whenever OpenBLAS loads here (setup installs it), with every core by default.
+    let loadable = true;
+    try {
+      openBlas();
+    } catch {
+      loadable = false;
+    }
+    assertEquals(info.blas !== undefined, loadable && Deno.env.get("PLM_BLAS") !== "off");
+    if (info.blas && Deno.env.get("PLM_BLAS_THREADS") === undefined) {
+      assertEquals(info.blas.threads, navigator.hardwareConcurrency);
+    }
+    assert(describeBackend(info).includes(info.blas ? "OpenBLAS" : "wasm"));
     assertEquals(tf.getBackend(), "wasm");
     assert((await initBackend({ quiet: true })) === info);
     assert((await initBackend({ backend: "wasm", quiet: true })) === info);

@@ -68,7 +68,8 @@ async function runOne(job: Job, log: (line: string) => void): Promise<JobOutcome
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
-    env: { PLM_CHILD: "1", NO_COLOR: "1" },
+    // One OpenBLAS thread per worker: the workers already fill the cores.
+    env: { PLM_CHILD: "1", NO_COLOR: "1", PLM_BLAS_THREADS: "1" },
   });
   const child = cmd.spawn();
   const tail: string[] = [];

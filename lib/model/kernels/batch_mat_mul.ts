@@ -134,7 +134,8 @@ function fastMatMul(
   );
 }
 
-function broadcastBatch(aOuter: number[], bOuter: number[]): number[] {
+/** The broadcast batch shape of two operands' batch dims; throws if they do not broadcast. */
+export function broadcastBatch(aOuter: number[], bOuter: number[]): number[] {
   const rank = Math.max(aOuter.length, bOuter.length);
   const out: number[] = [];
   for (let i = 0; i < rank; i++) {
@@ -151,7 +152,7 @@ function broadcastBatch(aOuter: number[], bOuter: number[]): number[] {
 }
 
 /** Flat index into an operand's batch for output batch index `i`, honoring broadcasting. */
-function batchIndexer(outer: number[], outOuter: number[]): (i: number) => number {
+export function batchIndexer(outer: number[], outOuter: number[]): (i: number) => number {
   const rank = outOuter.length;
   const padded = [...new Array(rank - outer.length).fill(1), ...outer];
   if (sizeOf(padded) === sizeOf(outOuter)) return (i) => i;
@@ -179,7 +180,26 @@ interface Args {
   backend: WasmBackend;
 }
 
-function batchMatMul({ inputs: { a, b }, attrs, backend }: Args): TensorInfo {
+/** The sizes of a (batched) product op(A)·op(B), validated. */
+export interface MatMulDims {
+  m: number;
+  k: number;
+  n: number;
+  aOuter: number[];
+  bOuter: number[];
+  /** The broadcast batch dims of the output. */
+  outOuter: number[];
+  batchA: number;
+  batchB: number;
+  batch: number;
+}
+
+/** Checks dtypes and shapes of a `BatchMatMul` and returns its sizes; throws on a mismatch. */
+export function matMulDims(
+  a: TensorInfo,
+  b: TensorInfo,
+  attrs: { transposeA: boolean; transposeB: boolean },
+): MatMulDims {
   if (a.dtype !== "float32" || b.dtype !== "float32") {
     throw new Error(`BatchMatMul: float32 operands only (got ${a.dtype}, ${b.dtype})`);
   }
@@ -200,7 +220,22 @@ function batchMatMul({ inputs: { a, b }, attrs, backend }: Args): TensorInfo {
   }
   const aOuter = a.shape.slice(0, -2), bOuter = b.shape.slice(0, -2);
   const outOuter = broadcastBatch(aOuter, bOuter);
-  const batchA = sizeOf(aOuter), batchB = sizeOf(bOuter), batch = sizeOf(outOuter);
+  return {
+    m,
+    k,
+    n,
+    aOuter,
+    bOuter,
+    outOuter,
+    batchA: sizeOf(aOuter),
+    batchB: sizeOf(bOuter),
+    batch: sizeOf(outOuter),
+  };
+}
+
+function batchMatMul({ inputs: { a, b }, attrs, backend }: Args): TensorInfo {
+  const { transposeA, transposeB } = attrs;
+  const { m, k, n, aOuter, bOuter, outOuter, batchA, batchB, batch } = matMulDims(a, b, attrs);
 
   // A 2-D product (or batched rows of A over one B, untransposed A) may run as C^T = B'A'.
   const flat = batchB === 1 && batchA === batch && (batchA === 1 || !transposeA);

@@ -10,14 +10,22 @@ import { wasmCastConfig, wasmIdentityConfig } from "./identity.ts";
 import { wasmSumConfig } from "./sum.ts";
 import { wasmGatherV2Config } from "./gather.ts";
 import { rememberStock } from "./stock.ts";
+import type { Blas } from "./blas.ts";
+import { blasBatchMatMulConfig } from "./blas_mat_mul.ts";
+
+/** Options of {@linkcode installKernels}. */
+export interface KernelOptions {
+  /** Matrix products through this OpenBLAS on `threads` threads (WASM backend only). */
+  blas?: { lib: Blas; threads: number };
+}
 
 /** The kernel configs we install for each backend. */
-export function kernelConfigsFor(backendName: string): tf.KernelConfig[] {
+export function kernelConfigsFor(backendName: string, opts: KernelOptions = {}): tf.KernelConfig[] {
   switch (backendName) {
     case "wasm":
       return [
         unsortedSegmentSumConfig("wasm"),
-        wasmBatchMatMulConfig,
+        opts.blas ? blasBatchMatMulConfig(opts.blas.lib, opts.blas.threads) : wasmBatchMatMulConfig,
         wasmIdentityConfig,
         wasmCastConfig,
         wasmSumConfig,
@@ -30,19 +38,25 @@ export function kernelConfigsFor(backendName: string): tf.KernelConfig[] {
   }
 }
 
-const installed = new Set<string>();
+/** Per backend, the options our kernels were installed with (as a key). */
+const installed = new Map<string, string>();
 
 /**
  * Registers our kernels for `backendName`, replacing any stock kernel of the same name, and
- * returns their names. Safe to call twice (the second call does nothing).
+ * returns their names. Safe to call twice (the second call does nothing); a call with other
+ * options re-registers the kernels, so tests can switch between BLAS and WASM products.
  */
-export function installKernels(backendName: string): string[] {
-  const configs = kernelConfigsFor(backendName);
-  if (installed.has(backendName)) return configs.map((c) => c.kernelName);
+export function installKernels(backendName: string, opts: KernelOptions = {}): string[] {
+  const configs = kernelConfigsFor(backendName, opts);
+  const key = `${backendName}${opts.blas ? `/blas${opts.blas.threads}` : ""}`;
+  if (installed.get(backendName) === key) return configs.map((c) => c.kernelName);
   for (const config of configs) {
-    const stock = tf.getKernel(config.kernelName, backendName);
-    if (stock !== undefined) {
-      rememberStock(config.kernelName, backendName, stock.kernelFunc);
+    const current = tf.getKernel(config.kernelName, backendName);
+    if (current !== undefined) {
+      // Only a kernel we did not register ourselves is the stock one.
+      if (!installed.has(backendName)) {
+        rememberStock(config.kernelName, backendName, current.kernelFunc);
+      }
       tf.unregisterKernel(config.kernelName, backendName);
     }
     tf.registerKernel(config);
@@ -51,6 +65,6 @@ export function installKernels(backendName: string): string[] {
     const backend = tf.findBackend(backendName);
     if (config.setupFunc && backend) config.setupFunc(backend);
   }
-  installed.add(backendName);
+  installed.set(backendName, key);
   return configs.map((c) => c.kernelName);
 }
