@@ -18,7 +18,7 @@
 import pl from "nodejs-polars";
 import { getPreset, PAPER_QAR } from "../config/presets.ts";
 import { currentPreset, type PresetName } from "../config/preset.ts";
-import { datasetFor, type FinetuneRequest, pretrainSpec, qaFinetune } from "../runs/experiments.ts";
+import { datasetFor, type FinetuneRequest, qaFinetune } from "../runs/experiments.ts";
 import { type MixedCurvePoint, type MixedRequest, mixedTrain } from "../runs/mixed.ts";
 import type { AccuracyRow } from "../eval/metrics.ts";
 import { paperCell, type PaperCurvesPanel, paperPanel, paperQA } from "./paper.ts";
@@ -273,7 +273,7 @@ export async function fig1(opts: Fig1Options = {}): Promise<Fig1Result> {
   const factors = [...new Set(done.map((d) => d.factor))].sort((a, b) => a - b);
   const curveFactor = factors[factors.length - 1];
   const curveRuns = done.filter((d) => d.factor === curveFactor);
-  const steps = curveRuns[0].result.spec.pretrain.steps;
+  const steps = curveRuns[0].result.steps;
 
   // The contrast: pretrain + QA finetune of the same row and seeds, only where already cached.
   const ftDone = [];
@@ -331,7 +331,8 @@ export async function fig1(opts: Fig1Options = {}): Promise<Fig1Result> {
     row: FIG1_ROW,
     QAr: PAPER_QAR,
     steps,
-    pretrainSteps: pretrainSpec(reqs[0]).pretrain.steps,
+    pretrainSteps: done.find((d) => d.factor === 1)?.result.steps ??
+      Math.round(curveRuns[0].result.steps / curveFactor),
     stepsFactors: factors,
     curveStepsFactor: curveFactor,
     cells,
@@ -347,7 +348,7 @@ export async function fig1(opts: Fig1Options = {}): Promise<Fig1Result> {
     runs: done.map((d) => ({
       seed: d.request.seed,
       stepsFactor: d.factor,
-      steps: d.result.spec.pretrain.steps,
+      steps: d.result.steps,
       qaInDist: qaGenerationAccuracy(d.result.qa, "mean", "P_train"),
       qaOutDist: qaGenerationAccuracy(d.result.qa, "mean"),
       bioFirstOutDist: rowOf(d.result.memorization, "bioFirstToken", "P_test"),

@@ -8,7 +8,6 @@ import { finishedRun, ROOT } from "../runs/cache.ts";
 import type { PresetName } from "../config/preset.ts";
 import { rowOverrides } from "../config/presets.ts";
 import {
-  experimentsCode,
   type FinetuneRequest,
   finetuneSpec,
   pretrain,
@@ -17,8 +16,9 @@ import {
   type RunRequest,
 } from "../runs/experiments.ts";
 import { runJobs } from "../runs/parallel.ts";
-import { mixedCode, mixedSpec } from "../runs/mixed.ts";
-import { probesCode, probeSpec } from "../runs/probes.ts";
+import { mixedSpec } from "../runs/mixed.ts";
+import { probeSpec } from "../runs/probes.ts";
+import type { RunKind } from "../runs/versions.ts";
 import type { WorkerRequest } from "../cli/run.ts";
 import { ATTRIBUTES } from "../data/types.ts";
 import type { Dataset } from "../data/dataset.ts";
@@ -39,29 +39,25 @@ export function requestLabel(r: FinetuneRequest): string {
   return `${r.config} s${r.seed}${ft}`;
 }
 
-/** Where a worker request's result is cached: the cache kind, its spec and its code version. */
-export function cacheEntry(req: WorkerRequest): { kind: string; spec: unknown; code: string } {
+/** Where a worker request's result is cached: the run kind and its spec (no data is built). */
+export function cacheEntry(req: WorkerRequest): { kind: RunKind; spec: unknown } {
   switch (req.kind) {
     case "pretrain":
-      return { kind: "pretrain", spec: pretrainSpec(req), code: experimentsCode() };
+      return { kind: "pretrain", spec: pretrainSpec(req) };
     case "qa":
-      return { kind: "finetune", spec: finetuneSpec(req), code: experimentsCode() };
+      return { kind: "finetune", spec: finetuneSpec(req) };
     case "mixed":
-      return { kind: "mixed", spec: mixedSpec(req), code: mixedCode() };
+      return { kind: "mixed", spec: mixedSpec(req) };
     case "pprobe":
     case "qprobe":
-      return {
-        kind: req.kind,
-        spec: probeSpec(req.kind === "pprobe" ? "p" : "q", req, req.probe),
-        code: probesCode(),
-      };
+      return { kind: req.kind, spec: probeSpec(req.kind === "pprobe" ? "p" : "q", req, req.probe) };
   }
 }
 
 /** True when a worker request's result is finished (local cache or committed results). */
 export async function isDone(req: WorkerRequest): Promise<boolean> {
   const e = cacheEntry(req);
-  return (await finishedRun(e.kind, e.spec, { code: e.code })) !== undefined;
+  return (await finishedRun(e.kind, e.spec)) !== undefined;
 }
 
 /** True when the finetune result of a request is already cached. */

@@ -4,7 +4,7 @@ import { getPreset } from "../config/presets.ts";
 import { qaFinetune } from "../runs/experiments.ts";
 import { cachedOnly, cacheEntry, isDone } from "./runs.ts";
 
-Deno.test("cacheEntry: each worker kind is keyed under its own cache kind and code", () => {
+Deno.test("cacheEntry: each worker kind is keyed under its own cache kind", () => {
   const req = { preset: "smoke" as const, config: "single", seed: 0 };
   assertEquals(cacheEntry({ ...req, kind: "qa" }).kind, "finetune");
   assertEquals(cacheEntry({ ...req, kind: "mixed", QAr: 0.5 }).kind, "mixed");
@@ -13,7 +13,6 @@ Deno.test("cacheEntry: each worker kind is keyed under its own cache kind and co
   const q = cacheEntry({ ...req, kind: "qprobe" });
   // Without settings, the preset's rank.
   assertEquals((q.spec as { probe: { rank: number } }).probe.rank, getPreset("smoke").probe.qRank);
-  assert(p.code !== cacheEntry({ ...req, kind: "qa" }).code);
 });
 
 Deno.test("cachedOnly keeps cached runs, drops rows without any, throws when none is cached", async () => {

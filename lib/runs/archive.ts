@@ -5,7 +5,7 @@
  *
  * What is kept: each run's `spec.json` and `result.json`; for pretraining runs also the final
  * weights (a checkpoint without optimizer moments, ~3 MB at `tiny`), since finetuning, probing and
- * the finetuning grid start from them. Only runs whose key matches the current source are
+ * the finetuning grid start from them. Only runs whose key matches the current stage versions are
  * archived: a run of an older engine could never be looked up again.
  * @module
  */
@@ -13,27 +13,9 @@ import { join } from "node:path";
 import { PRESET_CONFIGS, presetWith, rowOverrides } from "../config/presets.ts";
 import type { PresetName } from "../config/preset.ts";
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint } from "../train/checkpoint.ts";
-import { readJsonIfExists, resultsDir, runKey, runsDir } from "./cache.ts";
-import { experimentsCode } from "./experiments.ts";
-import { mixedCode } from "./mixed.ts";
-import { probesCode } from "./probes.ts";
+import { readJsonIfExists, resultsDir, runKey, runsDir, type StoredSpec } from "./cache.ts";
+import { RUN_KINDS } from "./versions.ts";
 import { writeJsonAtomic } from "../util/fs.ts";
-
-/** The cache kinds and the code version each is keyed with. */
-export const ARCHIVED_KINDS: Readonly<Record<string, () => string>> = {
-  pretrain: experimentsCode,
-  finetune: experimentsCode,
-  mixed: mixedCode,
-  pprobe: probesCode,
-  qprobe: probesCode,
-};
-
-/** What spec.json in a run folder holds (written by `cached`). */
-interface StoredSpec {
-  kind: string;
-  code: string;
-  spec: Record<string, unknown>;
-}
 
 /**
  * The preset a cached spec was run at, from its people count and model shape (the pretraining
@@ -85,14 +67,14 @@ export async function archiveRuns(
   const to = opts.to ?? resultsDir();
   if (!to) throw new Error("no results folder: PLM_RESULTS is off; set it to a folder");
   const out: ArchivedRun[] = [];
-  for (const [kind, code] of Object.entries(ARCHIVED_KINDS)) {
+  for (const kind of RUN_KINDS) {
     for (const key of await listDirs(join(from, kind))) {
       const src = join(from, kind, key);
       const stored = await readJsonIfExists<StoredSpec>(join(src, "spec.json"));
       const result = await readJsonIfExists<Record<string, unknown>>(join(src, "result.json"));
       if (!stored || !result) continue; // unfinished
       if (presetOfSpec(stored.spec) !== preset) continue;
-      if (runKey(stored.spec, { code: code() }) !== key) continue; // an older engine's run
+      if (runKey(kind, stored.spec) !== key) continue; // a run of older stage versions
       const dst = join(to, kind, key);
       if (await readJsonIfExists(join(dst, "result.json"))) {
         out.push({ kind, key, bytes: 0, added: false });

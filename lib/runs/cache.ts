@@ -1,14 +1,15 @@
 /**
- * The results cache. A run is a plain JSON spec; its key is a hash of that spec plus the engine's
- * code version, so rerunning a notebook reuses finished runs, an interrupted sweep continues where
- * it stopped (checkpoints live in the run's folder), and changing any setting or any engine source
- * file never reuses a stale result.
+ * The results cache. A run is a plain JSON spec; its key is a hash of that spec plus the versions
+ * of the engine stages it depends on (versions.ts), so rerunning a notebook reuses finished runs,
+ * an interrupted sweep continues where it stopped (checkpoints live in the run's folder), changing
+ * any setting never reuses a stale result, and a refactor of the engine keeps them all.
  * @module
  */
 import { createHash } from "node:crypto";
-import { dirname, join, relative } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeJsonAtomic } from "../util/fs.ts";
+import { kindVersions, type RunKind, type Stage } from "./versions.ts";
 
 const LIB = dirname(dirname(fileURLToPath(import.meta.url)));
 /** Repository root (parent of lib/). */
@@ -64,74 +65,68 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * Folders (under lib/) whose source decides every run's result; a change to any of them
- * invalidates the cache. A kind of run adds its own files (see `cached`'s `code` option), so new
- * kinds of runs (probes, mixed training) do not discard finished ones.
+ * The packages that compute a run (the tensor library and the tokenizer), read from the exact
+ * versions `deno.json` imports (`deno.lock` pins their contents): a new version of any of them
+ * re-keys every run, since its numbers may differ.
  */
-export const ENGINE_FOLDERS = ["data", "tokenizer", "model", "train", "eval"];
+export const COMPUTE_PACKAGES = [
+  "@tensorflow/tfjs",
+  "@tensorflow/tfjs-core",
+  "@tensorflow/tfjs-backend-cpu",
+  "@tensorflow/tfjs-backend-wasm",
+  "gpt-tokenizer",
+] as const;
 
-/**
- * Files left out of the code version: the backend layer computes the same functions whatever its
- * kernels (each is tested against the CPU backend), so a speed-up must not discard finished runs.
- * Every result records the backend it ran on.
- */
-export const CODE_VERSION_EXCLUDES = [
-  "model/kernels/",
-  "model/backend.ts",
-  "model/wasm_threads.ts",
-];
-
-const codeVersionMemo = new Map<string, string>();
-/**
- * sha256 (16 hex) over the engine's source files (tests excluded) plus `extra` paths under lib/
- * (files or folders), in sorted path order.
- */
-export function codeVersion(extra: readonly string[] = []): string {
-  const memoKey = extra.join("|");
-  const memo = codeVersionMemo.get(memoKey);
-  if (memo) return memo;
-  const h = createHash("sha256");
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    let entries: Deno.DirEntry[];
-    try {
-      entries = [...Deno.readDirSync(dir)];
-    } catch {
-      return;
+let packagesMemo: Record<string, string> | undefined;
+/** The pinned versions of {@linkcode COMPUTE_PACKAGES}, from deno.json's `imports`. */
+export function packageVersions(): Record<string, string> {
+  if (packagesMemo) return packagesMemo;
+  const path = join(ROOT, "deno.json");
+  const imports = (JSON.parse(Deno.readTextFileSync(path)).imports ?? {}) as Record<string, string>;
+  const out: Record<string, string> = {};
+  for (const name of COMPUTE_PACKAGES) {
+    const m = /^npm:.+@(\d[^@]*)$/.exec(imports[name] ?? "");
+    if (!m) {
+      throw new Error(
+        `${path}: imports["${name}"] must pin an exact npm version ("npm:${name}@x.y.z"), ` +
+          `got ${JSON.stringify(imports[name])}`,
+      );
     }
-    for (const e of entries) {
-      const p = join(dir, e.name);
-      if (e.isDirectory) walk(p);
-      else if (
-        e.name.endsWith(".ts") && !e.name.endsWith("_test.ts") &&
-        !CODE_VERSION_EXCLUDES.some((x) => relative(LIB, p).startsWith(x))
-      ) files.push(p);
-    }
-  };
-  for (const f of [...ENGINE_FOLDERS, ...extra]) {
-    const p = join(LIB, f);
-    if (f.endsWith(".ts")) files.push(p);
-    else walk(p);
+    out[name] = m[1];
   }
-  files.sort();
-  for (const f of files) {
-    h.update(relative(LIB, f));
-    h.update("\0");
-    h.update(Deno.readFileSync(f));
-    h.update("\0");
-  }
-  const version = h.digest("hex").slice(0, 16);
-  codeVersionMemo.set(memoKey, version);
-  return version;
+  return packagesMemo = out;
 }
 
-/** The cache key of a spec: sha256 (16 hex) of its canonical JSON and the code version. */
-export function runKey(spec: unknown, opts: { code?: string } = {}): string {
+/**
+ * The cache key of a run: sha256 (16 hex) of its canonical spec, the versions of the stages its
+ * kind depends on (`KIND_STAGES` in versions.ts) and the pinned packages. No source text is
+ * hashed: a refactor keeps every finished run; the golden traces (golden.ts) make sure that a
+ * change of numbers comes with a version bump, which re-keys exactly the runs downstream of it.
+ */
+export function runKey(kind: RunKind, spec: unknown): string {
   const h = createHash("sha256");
-  h.update(canonicalJson(spec));
-  h.update("\0");
-  h.update(opts.code ?? codeVersion());
+  h.update(canonicalJson({ spec, versions: kindVersions(kind), packages: packageVersions() }));
   return h.digest("hex").slice(0, 16);
+}
+
+/** What a run folder's spec.json holds: everything its key was computed from. */
+export interface StoredSpec {
+  kind: RunKind;
+  versions: Partial<Record<Stage, number>>;
+  packages: Record<string, string>;
+  spec: Record<string, unknown>;
+  /** Runs keyed before stage versions existed: the hash of the engine source they ran with. */
+  code?: string;
+}
+
+/** The spec.json of a run (its key is `runKey(kind, spec)`). */
+export function storedSpec(kind: RunKind, spec: unknown): StoredSpec {
+  return {
+    kind,
+    versions: kindVersions(kind),
+    packages: packageVersions(),
+    spec: spec as Record<string, unknown>,
+  };
 }
 
 /** Reads JSON, or undefined when the file does not exist. */
@@ -151,13 +146,9 @@ export interface RunDir {
   resultPath: string;
 }
 
-/** The folder of a spec (kind = "pretrain", "finetune", ...); `code` as in {@linkcode runKey}. */
-export function runDir(
-  kind: string,
-  spec: unknown,
-  opts: { code?: string; root?: string } = {},
-): RunDir {
-  const key = runKey(spec, opts);
+/** The folder of a run of `kind` with `spec` (in `root`, default the local cache). */
+export function runDir(kind: RunKind, spec: unknown, opts: { root?: string } = {}): RunDir {
+  const key = runKey(kind, spec);
   const dir = join(opts.root ?? runsDir(), kind, key);
   return { key, dir, resultPath: join(dir, "result.json") };
 }
@@ -176,14 +167,10 @@ async function exists(path: string): Promise<boolean> {
  * The folder holding the finished result of a spec: the local cache first, then the committed
  * results; undefined when neither has it.
  */
-export async function finishedRun(
-  kind: string,
-  spec: unknown,
-  opts: { code?: string } = {},
-): Promise<RunDir | undefined> {
+export async function finishedRun(kind: RunKind, spec: unknown): Promise<RunDir | undefined> {
   for (const root of [runsDir(), resultsDir()]) {
     if (root === undefined) continue;
-    const rd = runDir(kind, spec, { ...opts, root });
+    const rd = runDir(kind, spec, { root });
     if (await exists(rd.resultPath)) return rd;
   }
   return undefined;
@@ -195,12 +182,11 @@ export async function finishedRun(
  * atomically, so its presence means "finished".
  */
 export async function cached<R>(
-  kind: string,
+  kind: RunKind,
   spec: unknown,
   compute: (dir: RunDir) => Promise<R>,
-  opts: { code?: string } = {},
 ): Promise<R & { cacheKey: string; cached: boolean }> {
-  const done = await finishedRun(kind, spec, opts);
+  const done = await finishedRun(kind, spec);
   if (done) {
     const hit = await readJsonIfExists<R>(done.resultPath);
     if (hit !== undefined) {
@@ -211,13 +197,9 @@ export async function cached<R>(
       return { ...hit, ...moved, cacheKey: done.key, cached: true };
     }
   }
-  const rd = runDir(kind, spec, opts);
+  const rd = runDir(kind, spec);
   await Deno.mkdir(rd.dir, { recursive: true });
-  await writeJsonAtomic(join(rd.dir, "spec.json"), {
-    kind,
-    code: opts.code ?? codeVersion(),
-    spec,
-  });
+  await writeJsonAtomic(join(rd.dir, "spec.json"), storedSpec(kind, spec));
   const result = await compute(rd);
   await writeJsonAtomic(rd.resultPath, result);
   return { ...result, cacheKey: rd.key, cached: false };

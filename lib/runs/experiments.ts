@@ -23,6 +23,7 @@ import { bioDocs, qaDocs, tokenizeBio, tokenizeQA } from "../tokenizer/docs.ts";
 import { PackedBatches } from "../train/packing.ts";
 import { latestCheckpoint, loadCheckpoint } from "../train/checkpoint.ts";
 import { type StepInfo, trainSteps } from "../train/loop.ts";
+import type { CausalLM } from "../train/types.ts";
 import {
   type AccuracyRow,
   qaAccuracy,
@@ -31,12 +32,9 @@ import {
   type SpanEvalItem,
   teacherForcedAccuracy,
 } from "../eval/metrics.ts";
-import { cached, codeVersion } from "./cache.ts";
-
-/** The code version of pretraining and finetuning runs: the engine plus this file. */
-export function experimentsCode(): string {
-  return codeVersion(["runs/experiments.ts"]);
-}
+import { cached } from "./cache.ts";
+import { writeJsonAtomic } from "../util/fs.ts";
+import { STAGE_VERSIONS } from "./versions.ts";
 
 /** What a caller asks for: a preset (plus overrides), a bioS configuration and a seed. */
 export interface RunRequest {
@@ -82,7 +80,9 @@ function bioPacker(ds: Dataset, p: Preset, seed: number): PackedBatches {
 /**
  * Pretraining steps of a preset. As in the paper, the step count is the same for every bioS
  * configuration (so a person is seen equally often whatever the augmentation): it is the number
- * of steps that gives `exposures` passes over the bioS *single* data of the same people.
+ * of steps that gives `exposures` passes over the bioS *single* data of the same people. It is
+ * derived when a run starts and recorded in its result, never part of a key (computing a key
+ * builds no data).
  */
 export function pretrainSteps(p: Preset, seed: number): number {
   if (p.pretrain.steps) return p.pretrain.steps;
@@ -191,7 +191,10 @@ function summarizeHistory(h: StepInfo[], points = 100) {
 // ---------------------------------------------------------------------------------------------
 // BIO pretraining
 
-/** The cache spec of a pretraining run (everything that determines it). */
+/**
+ * The cache spec of a pretraining run: everything that determines it, as asked (the step count
+ * when the preset gives `exposures` is derived from the data when the run starts).
+ */
 export function pretrainSpec(req: RunRequest) {
   const p = resolvePreset(req);
   return {
@@ -199,14 +202,25 @@ export function pretrainSpec(req: RunRequest) {
     config: req.config,
     seed: req.seed,
     model: p.model,
-    pretrain: { ...p.pretrain, steps: pretrainSteps(p, req.seed) },
+    pretrain: { ...p.pretrain },
     packing: { leadingEos: true },
   };
+}
+
+/** BIO first-token and whole-attribute accuracy on the first entry of every person. */
+export async function memorization(model: CausalLM, ds: Dataset): Promise<AccuracyRow[]> {
+  const items = bioEvalItems(ds);
+  return [
+    ...await teacherForcedAccuracy(model, items, { mode: "first", metric: "bioFirstToken" }),
+    ...await teacherForcedAccuracy(model, items, { mode: "whole", metric: "bioWholeAttribute" }),
+  ];
 }
 
 /** Result of a pretraining run. */
 export interface PretrainResult {
   spec: ReturnType<typeof pretrainSpec>;
+  /** Optimizer steps (derived from `exposures` unless the preset fixes them). */
+  steps: number;
   params: number;
   vocabSize: number;
   backend: string;
@@ -214,6 +228,8 @@ export interface PretrainResult {
   training: ReturnType<typeof summarizeHistory>;
   /** BIO first-token and whole-attribute accuracy on the first entry of every person. */
   memorization: AccuracyRow[];
+  /** The `eval` version the memorization was measured with (measured again when it moves). */
+  measured: { eval: number };
   /** Where the weights are. */
   dir: string;
 }
@@ -226,20 +242,24 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-/** BIO pretraining of one (preset, config, seed), cached; resumes from its checkpoints. */
+/**
+ * BIO pretraining of one (preset, config, seed), cached; resumes from its checkpoints. A finished
+ * run whose memorization was measured with another `eval` version is measured again from its
+ * weights (and its result rewritten), never retrained.
+ */
 export async function pretrain(
   req: RunRequest,
   opts: RunOptions = {},
 ): Promise<PretrainResult & { cacheKey: string; cached: boolean }> {
   const spec = pretrainSpec(req);
-  return await cached("pretrain", spec, async (rd) => {
+  const run = await cached("pretrain", spec, async (rd) => {
     const info = await initBackend({ quiet: true });
     const p = resolvePreset(req);
     const ds = datasetFor(req.config, p.people, req.seed);
     const model = buildModel(p, ds, req.seed);
     const source = bioPacker(ds, p, req.seed);
     const t0 = performance.now();
-    const steps = spec.pretrain.steps;
+    const steps = pretrainSteps(p, req.seed);
     try {
       const res = await trainSteps(model, source, {
         steps,
@@ -260,28 +280,40 @@ export async function pretrain(
           : { label: `pretrain ${req.config} s${req.seed}` },
       });
       if (res.aborted) throw new Error("pretraining aborted; it resumes from its checkpoint");
-      const items = bioEvalItems(ds);
-      const memorization = [
-        ...await teacherForcedAccuracy(model, items, { mode: "first", metric: "bioFirstToken" }),
-        ...await teacherForcedAccuracy(model, items, {
-          mode: "whole",
-          metric: "bioWholeAttribute",
-        }),
-      ];
       return {
         spec,
+        steps,
         params: countParams(model.config),
         vocabSize: ds.vocab.size,
         backend: info.name,
         wallSeconds: (performance.now() - t0) / 1000,
         training: summarizeHistory(res.history),
-        memorization,
+        memorization: await memorization(model, ds),
+        measured: { eval: STAGE_VERSIONS.eval },
         dir: rd.dir,
       };
     } finally {
       model.dispose();
     }
-  }, { code: experimentsCode() });
+  });
+  if (run.measured?.eval === STAGE_VERSIONS.eval) return run;
+  await initBackend({ quiet: true });
+  const p = resolvePreset(req);
+  const ds = datasetFor(req.config, p.people, req.seed);
+  const model = buildModel(p, ds, req.seed);
+  try {
+    await loadPretrained(model, run.dir);
+    const { cacheKey: _k, cached: _c, ...result } = run;
+    const measured = {
+      ...result,
+      memorization: await memorization(model, ds),
+      measured: { eval: STAGE_VERSIONS.eval },
+    };
+    await writeJsonAtomic(join(run.dir, "result.json"), measured);
+    return { ...measured, cacheKey: run.cacheKey, cached: true };
+  } finally {
+    model.dispose();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -406,7 +438,7 @@ export async function qaFinetune(
       lora?.dispose();
       model.dispose();
     }
-  }, { code: experimentsCode() });
+  });
 }
 
 /** The model seen through forward options (LoRA adapters), as a CausalLM for evaluation. */

@@ -12,12 +12,14 @@ import { bioDocs, qaDocs } from "../tokenizer/docs.ts";
 import { MixedBatches, PackedBatches } from "../train/packing.ts";
 import { trainSteps } from "../train/loop.ts";
 import { type AccuracyRow, qaSpanItems, teacherForcedAccuracy } from "../eval/metrics.ts";
-import { cached, codeVersion } from "./cache.ts";
+import { cached } from "./cache.ts";
 import {
   bioEvalItems,
   buildModel,
   datasetFor,
+  memorization,
   pretrainSpec,
+  pretrainSteps,
   qaEvalItems,
   resolvePreset,
   type RunRequest,
@@ -36,22 +38,19 @@ export interface MixedRequest extends RunRequest {
   curvePoints?: number;
 }
 
-/** The code version of mixed runs: the engine, the experiments and this file. */
-export function mixedCode(): string {
-  return codeVersion(["runs/experiments.ts", "runs/mixed.ts"]);
-}
-
-/** The cache spec of a mixed-training run. */
+/**
+ * The cache spec of a mixed-training run: the pretraining spec (whose step count it scales by
+ * `stepsFactor`, derived when the run starts), QAr, curve points and evaluation.
+ */
 export function mixedSpec(req: MixedRequest) {
   const p = resolvePreset(req);
-  const base = pretrainSpec(req);
   const QAr = req.QAr ?? p.mixed.QAr;
   if (!(QAr > 0 && QAr < 1)) throw new Error(`QAr must be in (0, 1), got ${QAr}`);
-  const factor = req.stepsFactor ?? 1;
-  if (!(factor > 0)) throw new Error(`stepsFactor must be positive, got ${factor}`);
+  const stepsFactor = req.stepsFactor ?? 1;
+  if (!(stepsFactor > 0)) throw new Error(`stepsFactor must be positive, got ${stepsFactor}`);
   return {
-    ...base,
-    pretrain: { ...base.pretrain, steps: Math.round(base.pretrain.steps * factor) },
+    ...pretrainSpec(req),
+    stepsFactor,
     QAr,
     curvePoints: req.curvePoints ?? 10,
     eval: p.eval,
@@ -71,6 +70,8 @@ export interface MixedCurvePoint {
 /** Result of a mixed-training run. */
 export interface MixedResult {
   spec: ReturnType<typeof mixedSpec>;
+  /** Optimizer steps: the pretraining steps times `stepsFactor`, rounded. */
+  steps: number;
   params: number;
   backend: string;
   wallSeconds: number;
@@ -111,7 +112,7 @@ export async function mixedTrain(
     const source = new MixedBatches(bio, qa, { qaRatio: spec.QAr, seed: req.seed + 2 });
     const bioItems = bioEvalItems(ds);
     const qaItems = qaEvalItems(ds);
-    const steps = spec.pretrain.steps;
+    const steps = Math.round(pretrainSteps(p, req.seed) * spec.stepsFactor);
     const t0 = performance.now();
     try {
       const res = await trainSteps(model, source, {
@@ -156,17 +157,11 @@ export async function mixedTrain(
         }),
         ...await teacherForcedAccuracy(model, spans, { mode: "first", metric: "qaFirstToken" }),
       ];
-      const memorization = [
-        ...await teacherForcedAccuracy(model, bioItems, { mode: "first", metric: "bioFirstToken" }),
-        ...await teacherForcedAccuracy(model, bioItems, {
-          mode: "whole",
-          metric: "bioWholeAttribute",
-        }),
-      ];
       const tail = res.history.slice(-50);
       const timed = res.history.slice(5);
       return {
         spec,
+        steps,
         params: countParams(model.config),
         backend: info.name,
         wallSeconds: (performance.now() - t0) / 1000,
@@ -174,11 +169,11 @@ export async function mixedTrain(
         tokensPerSec: timed.reduce((a, s) => a + s.tokens, 0) /
           (timed.reduce((a, s) => a + s.ms, 0) / 1000),
         qa: qaRows,
-        memorization,
+        memorization: await memorization(model, ds),
         curve: res.evals.map((e) => e.value as MixedCurvePoint),
       };
     } finally {
       model.dispose();
     }
-  }, { code: mixedCode() });
+  });
 }

@@ -1,15 +1,17 @@
 import { assert, assertEquals, assertThrows } from "../util/assert.ts";
 import { mixedSpec, mixedTrain } from "./mixed.ts";
-import { pretrainSpec } from "./experiments.ts";
+import { pretrainSpec, pretrainSteps } from "./experiments.ts";
+import { getPreset } from "../config/presets.ts";
 import { setRunsDir } from "./cache.ts";
 
-Deno.test("mixedSpec: the paper's budget by default, QAr checked", () => {
+Deno.test("mixedSpec: the pretraining spec, the paper's budget by default, QAr checked", () => {
   const req = { preset: "smoke" as const, config: "single", seed: 0 };
   const s = mixedSpec(req);
-  assertEquals(s.pretrain.steps, pretrainSpec(req).pretrain.steps);
-  assertEquals(s.QAr, 0.8);
-  assertEquals(mixedSpec({ ...req, stepsFactor: 2 }).pretrain.steps, 2 * s.pretrain.steps);
+  assertEquals(s.pretrain, pretrainSpec(req).pretrain);
+  assertEquals([s.stepsFactor, s.QAr], [1, 0.8]);
+  assertEquals(mixedSpec({ ...req, stepsFactor: 2 }).stepsFactor, 2);
   assertThrows(() => mixedSpec({ ...req, QAr: 1.5 }), "QAr must be in (0, 1)");
+  assertThrows(() => mixedSpec({ ...req, stepsFactor: 0 }), "stepsFactor must be positive");
 });
 
 Deno.test("mixedTrain at smoke: trains, records the learning curves, caches", async () => {
@@ -25,6 +27,7 @@ Deno.test("mixedTrain at smoke: trains, records the learning curves, caches", as
     };
     const a = await mixedTrain(req, { progress: false });
     assert(!a.cached);
+    assertEquals(a.steps, 2 * pretrainSteps(getPreset("smoke"), 0));
     assert(a.curve.length >= 2, `curve has ${a.curve.length} points`);
     for (
       const k of [

@@ -1,8 +1,8 @@
 /**
  * P-probing and Q-probing (paper §5) as cached runs on top of a cached BIO pretraining run: the
  * pretrained weights are loaded, frozen, and probed; the result is keyed by the pretraining spec
- * plus the probe settings, with its own code version (the engine, experiments.ts, lib/probe and
- * this file), so probe changes never discard pretraining runs.
+ * plus the probe settings and the `probe` stage version, so probe changes never discard
+ * pretraining runs.
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
@@ -13,7 +13,7 @@ import { latestCheckpoint, loadCheckpoint } from "../train/checkpoint.ts";
 import { pProbe as runPProbe, type PProbeResult } from "../probe/p_probe.ts";
 import { qProbe as runQProbe, type QProbeResult } from "../probe/q_probe.ts";
 import type { ProbeClassifier } from "../probe/head.ts";
-import { cached, codeVersion } from "./cache.ts";
+import { cached } from "./cache.ts";
 import {
   buildModel,
   datasetFor,
@@ -23,11 +23,6 @@ import {
   type RunOptions,
   type RunRequest,
 } from "./experiments.ts";
-
-/** The code version of probe runs. */
-export function probesCode(): string {
-  return codeVersion(["runs/experiments.ts", "runs/probes.ts", "probe"]);
-}
 
 /** Probe settings of a run (defaults: the preset's `probe`, steps by epochs over its P_train). */
 export interface ProbeRunSettings {
@@ -117,7 +112,7 @@ async function probeRun<R>(
     } finally {
       model.dispose();
     }
-  }, { code: probesCode() });
+  });
 }
 
 /** P-probing (Figures 5/6/13/15) of the pretrained model of `req`, cached. */

@@ -36,3 +36,30 @@ export const STAGE_VERSIONS = {
 
 /** One stage of the engine. */
 export type Stage = keyof typeof STAGE_VERSIONS;
+
+/** The kinds of cached runs. */
+export const RUN_KINDS = ["pretrain", "finetune", "mixed", "pprobe", "qprobe"] as const;
+/** One kind of cached run (the folder under the cache and the archive). */
+export type RunKind = typeof RUN_KINDS[number];
+
+/**
+ * The stages each kind of run depends on. A pretraining run is keyed by the stages that make its
+ * weights; its measurements (BIO memorization) record the `eval` version they were taken with and
+ * are taken again from the kept weights when it moves (lib/runs/experiments.ts), so fixing a
+ * metric never retrains. Finetuned and mixed models are not kept, so their keys include `eval`.
+ * Probes read a pretrained model through their own code only.
+ */
+export const KIND_STAGES: Readonly<Record<RunKind, readonly Stage[]>> = {
+  pretrain: ["data", "tokenizer", "model", "train"],
+  finetune: ["data", "tokenizer", "model", "train", "eval"],
+  mixed: ["data", "tokenizer", "model", "train", "eval", "mixed"],
+  pprobe: ["data", "tokenizer", "model", "train", "probe"],
+  qprobe: ["data", "tokenizer", "model", "train", "probe"],
+};
+
+/** The versions a kind of run is keyed with; an unknown kind throws naming the allowed ones. */
+export function kindVersions(kind: RunKind): Partial<Record<Stage, number>> {
+  const stages = KIND_STAGES[kind];
+  if (!stages) throw new Error(`unknown run kind "${kind}"; allowed: ${RUN_KINDS.join(", ")}`);
+  return Object.fromEntries(stages.map((s) => [s, STAGE_VERSIONS[s]]));
+}
