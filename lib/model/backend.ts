@@ -18,8 +18,13 @@
  * (or a missing `--allow-ffi`) an error; `"off"` never loads it. BLAS threads default to every
  * core; the sweep runner gives each of its processes one.
  *
+ * The wasm backend also gets fused kernels (GELU, layer norm, rotary, the AdamW update; see
+ * kernels/fused.ts) that the model and optimizer use in place of their op-by-op form; `fused:
+ * false` or `PLM_FUSED=off` leaves them out.
+ *
  * Environment overrides: `PLM_BACKEND` (tensorflow | wasm | cpu), `PLM_THREADS` (WASM
- * threads, >= 1), `PLM_BLAS` (auto | on | off) and `PLM_BLAS_THREADS` (>= 1). They win over the
+ * threads, >= 1), `PLM_BLAS` (auto | on | off), `PLM_BLAS_THREADS` (>= 1) and `PLM_FUSED` (on |
+ * off). They win over the
  * options, so a user can redirect a notebook without editing it.
  * @module
  */
@@ -51,6 +56,8 @@ export interface BackendOptions {
   blas?: BlasMode;
   /** Threads OpenBLAS computes with (default: every core). */
   blasThreads?: number;
+  /** Fused kernels on the wasm backend (default true). */
+  fused?: boolean;
   /** Do not print the choice (a missing OpenBLAS in "auto" mode is still reported). */
   quiet?: boolean;
 }
@@ -85,6 +92,7 @@ export interface BackendRequest {
   threads?: number;
   blas?: BlasMode;
   blasThreads?: number;
+  fused?: boolean;
 }
 
 let pending: Promise<BackendInfo> | undefined;
@@ -130,6 +138,12 @@ export function resolveRequest(
     env("PLM_BLAS_THREADS") ?? opts.blasThreads,
   );
   if (bt !== undefined) req.blasThreads = bt;
+  const fused = env("PLM_FUSED");
+  if (fused !== undefined && fused !== "on" && fused !== "off") {
+    throw new Error(`Unknown PLM_FUSED "${fused}"; allowed: on,off`);
+  }
+  if (fused !== undefined) req.fused = fused === "on";
+  else if (opts.fused !== undefined) req.fused = opts.fused;
   return req;
 }
 
@@ -165,7 +179,8 @@ export function initBackend(opts: BackendOptions = {}): Promise<BackendInfo> {
       req.backend === current?.name) &&
       (req.threads === undefined || req.threads === (requested?.threads ?? 1)) &&
       (req.blas === undefined || req.blas === (requested?.blas ?? "auto")) &&
-      (req.blasThreads === undefined || req.blasThreads === requested?.blasThreads);
+      (req.blasThreads === undefined || req.blasThreads === requested?.blasThreads) &&
+      (req.fused === undefined || req.fused === (requested?.fused ?? true));
     if (!same) {
       return Promise.reject(
         new Error(
@@ -286,10 +301,10 @@ async function initWasm(req: BackendRequest): Promise<BackendInfo> {
     throw new Error(`WASM threads: asked for ${threads}, the backend runs ${actual}`);
   }
   const blas = resolveBlas(req);
-  const kernels = installKernels(
-    "wasm",
-    blas ? { blas: { lib: blas.lib, threads: blas.info.threads } } : {},
-  );
+  const kernels = installKernels("wasm", {
+    blas: blas ? { lib: blas.lib, threads: blas.info.threads } : undefined,
+    fused: req.fused,
+  });
   return { name: "wasm", threads: actual, simd, kernels, blas: blas?.info };
 }
 

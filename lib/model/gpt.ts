@@ -17,6 +17,7 @@ import * as tf from "@tensorflow/tfjs-core";
 // The union package registers the gradient functions (tfjs-core alone has none under Deno).
 import "@tensorflow/tfjs";
 import { Rng } from "../util/rng.ts";
+import { fusedOps } from "./kernels/fused.ts";
 import type { Batch, CausalLM } from "../train/types.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -260,6 +261,8 @@ function norm(x: tf.Tensor2D, c: GPTConfig, g: tf.Tensor, b?: tf.Tensor): tf.Ten
     const ms = tf.mean(tf.square(x), -1, true);
     return tf.mul(tf.mul(x, tf.rsqrt(tf.add(ms, c.layerNormEps))), g);
   }
+  const fused = b ? fusedOps() : undefined; // WASM: one kernel (same math, kernels/fused.ts)
+  if (fused && b) return fused.layerNorm(x, g, b, c.layerNormEps);
   const xc = tf.sub(x, tf.mean(x, -1, true));
   const variance = tf.mean(tf.square(xc), -1, true);
   const y = tf.mul<tf.Tensor2D>(tf.mul(xc, tf.rsqrt(tf.add(variance, c.layerNormEps))), g);
@@ -274,6 +277,8 @@ const GELU_C2 = GELU_C1 * 0.044715;
  * x * sigmoid(2 sqrt(2/pi)(x + 0.044715x^3)) because tanh is very slow on WASM.
  */
 export function gelu<T extends tf.Tensor>(x: T): T {
+  const fused = fusedOps(); // WASM: one kernel (same math, kernels/fused.ts)
+  if (fused) return fused.gelu(x);
   const u = tf.mul(x, tf.add(tf.mul(tf.square(x), GELU_C2), GELU_C1));
   return tf.mul(x, tf.sigmoid(u));
 }
@@ -334,6 +339,11 @@ function rotaryTables(c: GPTConfig, T: number, scale: number, offset = 0): Rotar
 function applyRotary(x: tf.Tensor4D, r: RotaryTables): tf.Tensor4D {
   const [B, T, H, hd] = x.shape;
   if (r.rd === 0) return r.scale === 1 ? x : tf.mul(x, r.scale);
+  const fused = fusedOps(); // WASM: one kernel (same math, kernels/fused.ts)
+  if (fused) {
+    const flat = tf.reshape(x, [B, T * H * hd]);
+    return tf.reshape(fused.rotary(flat, r.cos, r.sin, hd, r.rd), [B, T, H, hd]) as tf.Tensor4D;
+  }
   const rows = B * T * H;
   const f = tf.customGrad((input, save) => {
     (save as tf.GradSaveFunc)([]);

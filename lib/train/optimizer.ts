@@ -8,6 +8,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { fusedOps } from "../model/kernels/fused.ts";
 
 /** Options of {@linkcode AdamW}. */
 export interface AdamWOptions {
@@ -88,6 +89,13 @@ export class AdamW {
         if (!g) throw new Error(`AdamW: no gradient for variable "${v.name}"`);
         return g;
       });
+      const fused = fusedOps(); // WASM: one kernel for all parameters, same float32 arithmetic
+      if (fused) {
+        const { beta1, beta2, eps, weightDecay, clip } = this;
+        const moments = { m: this.#m, v: this.#v };
+        const opts = { beta1, beta2, eps, weightDecay, clip, lr, step: t };
+        return fused.adamW(this.variables, gs, moments, { ...opts, decayed: this.#decayed });
+      }
       const norm = tf.sqrt(tf.addN(gs.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
       // PyTorch's clip_grad_norm_: scale by clip / (norm + 1e-6) when that is below 1.
       const coef = this.clip > 0 && Number.isFinite(this.clip)

@@ -30,7 +30,7 @@ const ignore = blas === undefined;
 
 /** Registers the BLAS products (`on`) or the XNNPACK ones on the wasm backend. */
 function useBlas(on: boolean, threads = 2): void {
-  installKernels("wasm", on && blas ? { blas: { lib: blas, threads } } : {});
+  installKernels("wasm", { blas: on && blas ? { lib: blas, threads } : undefined });
   const fn = tf.getKernel("BatchMatMul", "wasm")?.kernelFunc;
   assertEquals(fn === wasmBatchMatMulConfig.kernelFunc, !on, `BLAS products ${on ? "on" : "off"}`);
 }

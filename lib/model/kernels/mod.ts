@@ -12,11 +12,14 @@ import { wasmGatherV2Config } from "./gather.ts";
 import { rememberStock } from "./stock.ts";
 import type { Blas } from "./blas.ts";
 import { blasBatchMatMulConfig } from "./blas_mat_mul.ts";
+import { fusedKernelConfigs } from "./fused.ts";
 
 /** Options of {@linkcode installKernels}. */
 export interface KernelOptions {
   /** Matrix products through this OpenBLAS on `threads` threads (WASM backend only). */
   blas?: { lib: Blas; threads: number };
+  /** Register the fused kernels of fused.ts (WASM backend only; default true). */
+  fused?: boolean;
 }
 
 /** The kernel configs we install for each backend. */
@@ -30,6 +33,7 @@ export function kernelConfigsFor(backendName: string, opts: KernelOptions = {}):
         wasmCastConfig,
         wasmSumConfig,
         wasmGatherV2Config,
+        ...(opts.fused === false ? [] : fusedKernelConfigs),
       ];
     case "cpu":
       return [unsortedSegmentSumConfig("cpu")];
@@ -48,8 +52,15 @@ const installed = new Map<string, string>();
  */
 export function installKernels(backendName: string, opts: KernelOptions = {}): string[] {
   const configs = kernelConfigsFor(backendName, opts);
-  const key = `${backendName}${opts.blas ? `/blas${opts.blas.threads}` : ""}`;
+  const key = `${backendName}${opts.blas ? `/blas${opts.blas.threads}` : ""}` +
+    (opts.fused === false ? "/unfused" : "");
   if (installed.get(backendName) === key) return configs.map((c) => c.kernelName);
+  // Switching the fused kernels off must also remove them (fusedOps looks them up).
+  if (opts.fused === false) {
+    for (const c of fusedKernelConfigs) {
+      if (tf.getKernel(c.kernelName, backendName)) tf.unregisterKernel(c.kernelName, backendName);
+    }
+  }
   for (const config of configs) {
     const current = tf.getKernel(config.kernelName, backendName);
     if (current !== undefined) {

@@ -21,6 +21,8 @@ export interface WasmTensorData {
 /** The emscripten module as the WASM backend holds it. */
 export interface WasmModule {
   HEAPU8: Uint8Array;
+  /** The module's exports; `memory` is the heap. */
+  asm: { memory: WebAssembly.Memory };
   _malloc(bytes: number): number;
   _free(ptr: number): void;
   // deno-lint-ignore no-explicit-any
