@@ -53,9 +53,16 @@ interface Lanes {
   max(a: Code, b: Code): Code;
   sqrt(a: Code): Code;
   neg(a: Code): Code;
-  nearest(a: Code): Code;
-  /** 2^n for integral n in [-126, 127] given as floats. */
-  pow2(n: Code): Code;
+  /** a b + c; fused (one rounding) in the vector form where the CPU has FMA. */
+  fma(a: Code, b: Code, c: Code): Code;
+  /** min and max of a value and a bound (a bound on the right; x86's minps/maxps). */
+  clampMin(a: Code, bound: Code): Code;
+  clampMax(a: Code, bound: Code): Code;
+  /**
+   * 2^n from t = n + 1.5 * 2^23 (integral n in [-126, 127]): the low bits of t's float encoding
+   * hold n, so (bits(t) + 127) << 23 is the encoding of 2^n.
+   */
+  pow2Magic(t: Code): Code;
   /** The sum of the lanes, as an f32. */
   hsum(local: number): Code;
 }
@@ -75,11 +82,13 @@ const SCALAR: Lanes = {
   max: (a, b) => op("f32.max", a, b),
   sqrt: (a) => op("f32.sqrt", a),
   neg: (a) => op("f32.neg", a),
-  nearest: (a) => op("f32.nearest", a),
-  pow2: (n) =>
+  fma: (a, b, c) => op("f32.add", op("f32.mul", a, b), c),
+  clampMin: (a, b) => op("f32.min", a, b),
+  clampMax: (a, b) => op("f32.max", a, b),
+  pow2Magic: (t) =>
     op(
       "f32.reinterpret_i32",
-      op("i32.shl", op("i32.add", op("i32.trunc_sat_f32_s", n), i32(127)), i32(23)),
+      op("i32.shl", op("i32.add", op("i32.reinterpret_f32", t), i32(127)), i32(23)),
     ),
   hsum: (l) => get(l),
 };
@@ -99,14 +108,11 @@ const VECTOR: Lanes = {
   max: (a, b) => op("f32x4.max", a, b),
   sqrt: (a) => op("f32x4.sqrt", a),
   neg: (a) => op("f32x4.neg", a),
-  nearest: (a) => op("f32x4.nearest", a),
-  // The integer lanes reinterpret as floats for free.
-  pow2: (n) =>
-    op(
-      "i32x4.shl",
-      op("i32x4.add", op("i32x4.trunc_sat_f32x4_s", n), op("i32x4.splat", i32(127))),
-      i32(23),
-    ),
+  fma: (a, b, c) => op("f32x4.relaxed_madd", a, b, c),
+  clampMin: (a, b) => op("f32x4.pmin", a, b),
+  clampMax: (a, b) => op("f32x4.pmax", a, b),
+  // Lanes are untyped: the float lanes' bits are added and shifted as integers.
+  pow2Magic: (t) => op("i32x4.shl", op("i32x4.add", t, op("i32x4.splat", i32(127))), i32(23)),
   hsum: (l) =>
     op(
       "f32.add",
@@ -139,23 +145,27 @@ class Frame {
   }
 }
 
+const MAGIC = 12582912; // 1.5 * 2^23: adding it rounds a float of magnitude < 2^22 to an integer
+
 /**
  * e^x, as Cephes' expf: x = n ln2 + r with |r| <= ln2/2, a degree-6 polynomial in r, scaled by
- * 2^n; x is clamped to [-87.34, 88] so that 2^n stays a normal float (e^x below comes out as
- * 2^-126, not 0, and above as e^88). `t1`, `t2` are scratch locals of the lanes' type.
+ * 2^n. x is clamped to [-87.34, 88] so that 2^n stays a normal float (e^x below comes out as
+ * 2^-126, not 0, and above as e^88). n is rounded by adding 1.5 * 2^23, whose float encoding
+ * then also gives 2^n (see {@linkcode Lanes.pow2Magic}). `t1`, `t2` are scratch locals of the
+ * lanes' type.
  */
 function exp(L: Lanes, x: Code, t1: number, t2: number): Code {
-  const r = get(t1);
+  const r = get(t1), n = L.sub(get(t2), L.c(MAGIC));
   let p = L.c(1.9875691500e-4);
   for (const k of [1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1]) {
-    p = L.add(L.mul(p, r), L.c(k));
+    p = L.fma(p, r, L.c(k));
   }
-  p = L.add(L.mul(p, r), L.c(5.0000001201e-1));
+  p = L.fma(p, r, L.c(5.0000001201e-1));
   return [
-    set(t1, L.max(L.min(x, L.c(88)), L.c(-87.3365447504))),
-    set(t2, L.nearest(L.mul(get(t1), L.c(Math.LOG2E)))),
-    set(t1, L.sub(L.sub(r, L.mul(get(t2), L.c(0.693359375))), L.mul(get(t2), L.c(-2.12194440e-4)))),
-    L.mul(L.add(L.add(L.mul(L.mul(p, r), r), r), L.c(1)), L.pow2(get(t2))),
+    set(t1, L.clampMax(L.clampMin(x, L.c(88)), L.c(-87.3365447504))),
+    set(t2, L.fma(get(t1), L.c(Math.LOG2E), L.c(MAGIC))),
+    set(t1, L.fma(n, L.c(2.12194440e-4), L.fma(n, L.c(-0.693359375), r))),
+    L.mul(L.fma(L.mul(p, r), r, L.add(r, L.c(1))), L.pow2Magic(get(t2))),
   ];
 }
 
@@ -190,7 +200,7 @@ const GELU_C2 = GELU_C1 * 0.044715;
 
 /** u = x (C1 + C2 x^2), the sigmoid's argument in GELU. */
 const geluArg = (L: Lanes, x: number) =>
-  L.mul(get(x), L.add(L.mul(L.mul(get(x), get(x)), L.c(GELU_C2)), L.c(GELU_C1)));
+  L.mul(get(x), L.fma(L.mul(get(x), get(x)), L.c(GELU_C2), L.c(GELU_C1)));
 
 /** gelu(x, y, n): y = x sigmoid(u). */
 function geluDef(): FuncDef {
@@ -216,7 +226,7 @@ function geluGradDef(): FuncDef {
   return f.def("geluGrad", [
     each(f, get(n), (L, o) => {
       const [xv, sv, t1, t2] = tmp(L);
-      const du = L.add(L.mul(L.mul(get(xv), get(xv)), L.c(3 * GELU_C2)), L.c(GELU_C1));
+      const du = L.fma(L.mul(get(xv), get(xv)), L.c(3 * GELU_C2), L.c(GELU_C1));
       return [
         set(xv, L.load(at(x, o))),
         set(sv, sigmoid(L, geluArg(L, xv), t1, t2)),

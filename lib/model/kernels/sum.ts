@@ -3,13 +3,14 @@
  *
  * Bias and LayerNorm gradients sum a [B, T, D] tensor over (B, T). The stock kernel reduces
  * only innermost axes, so it first transposes the whole tensor to [D, B*T]; adding the rows
- * into one accumulator is a single cache-friendly pass instead. Other axes go to the stock
+ * into one accumulator (in WASM SIMD) is a single cache-friendly pass instead. Other axes go to the stock
  * kernel.
  * @module
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
 import { stockKernel } from "./stock.ts";
-import { heapF32, sizeOf, type WasmBackend } from "./wasm_internals.ts";
+import { offsetOf, sizeOf, type WasmBackend } from "./wasm_internals.ts";
+import { simdKernels } from "./simd.ts";
 
 interface Args {
   inputs: { x: TensorInfo };
@@ -33,14 +34,13 @@ function sum(args: Args): TensorInfo {
   const inner = x.shape.slice(k);
   const outShape = keepDims ? [...new Array(k).fill(1), ...inner] : inner;
   const out = backend.makeOutput(outShape, "float32");
-  const xs = heapF32(backend, x), acc = heapF32(backend, out);
-  const w = acc.length;
-  acc.set(xs.subarray(0, w));
-  for (let r = 1; r < rows; r++) {
-    const o = r * w;
-    for (let j = 0; j < w; j++) acc[j] += xs[o + j];
-  }
-  if (rows === 0) acc.fill(0);
+  // Adds the rows in order, four columns at a time (WASM SIMD on the heap).
+  simdKernels(backend.wasm.asm.memory).colSum(
+    offsetOf(backend, x),
+    offsetOf(backend, out),
+    rows,
+    sizeOf(inner),
+  );
   return out;
 }
 

@@ -80,6 +80,7 @@ const OPS: Record<string, number[]> = {
   "f32.nearest": [0x90],
   "f32.convert_i32_s": [0xb2],
   "f32.reinterpret_i32": [0xbe],
+  "i32.reinterpret_f32": [0xbc],
   "i32.trunc_sat_f32_s": [0xfc, 0x00],
   "f32x4.splat": [0xfd, 0x13],
   "i32x4.splat": [0xfd, 0x11],
@@ -101,6 +102,10 @@ const OPS: Record<string, number[]> = {
   "f32x4.div": [0xfd, 0xe7, 0x01],
   "f32x4.min": [0xfd, 0xe8, 0x01],
   "f32x4.max": [0xfd, 0xe9, 0x01],
+  "f32x4.pmin": [0xfd, 0xea, 0x01],
+  "f32x4.pmax": [0xfd, 0xeb, 0x01],
+  // Relaxed SIMD: a*b + c, fused where the CPU has FMA (so results may differ in the last bit).
+  "f32x4.relaxed_madd": [0xfd, 0x85, 0x02],
   "i32x4.trunc_sat_f32x4_s": [0xfd, 0xf8, 0x01],
   "f32x4.convert_i32x4_s": [0xfd, 0xfa, 0x01],
 };
