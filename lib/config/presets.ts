@@ -70,7 +70,10 @@ export interface MixedSpec {
   stepsFactors: number[];
 }
 
-/** P- and Q-probing (paper §5): the probe's classifier, embedding-update ranks and epochs. */
+/**
+ * P- and Q-probing (paper §5, Appendices E/F): the probe's classifier, embedding-update ranks,
+ * epochs and optimizer. The one place these are stated: lib/probe's defaults are `paper`'s.
+ */
 export interface ProbeSpec {
   /** "linear" (the paper's) or "readout" (class vectors from the model's output embedding). */
   classifier: "linear" | "readout";
@@ -80,7 +83,16 @@ export interface ProbeSpec {
   /** Passes over the P_train people (paper: 30 for P, 120 for Q = 30,000 steps at N = 100k). */
   pEpochs: number;
   qEpochs: number;
+  /** Batch sizes (paper: 50 entries for P, 200 people for Q; Q's capped at the training people). */
+  pBatchSize: number;
+  qBatchSize: number;
+  /** AdamW with linear decay to 0 (paper: lr 1e-3, weight decay 0.3). */
+  lr: number;
+  weightDecay: number;
 }
+
+/** The paper's probe settings (Appendices E/F), shared by every preset but the classifier. */
+const PAPER_PROBE_OPTIMIZER = { pBatchSize: 50, qBatchSize: 200, lr: 1e-3, weightDecay: 0.3 };
 
 /** Evaluation settings. */
 export interface EvalSpec {
@@ -145,7 +157,14 @@ const tiny: Preset = {
   // the cheap steps buy twice the paper's epochs. Q-probes keep the paper's rank 16 and epochs: the
   // ending token after a bare name is a context pretraining never showed, and without the update
   // multi5+permute's Q-first mean was 16% instead of 31% (about 10 min per probe).
-  probe: { classifier: "readout", pRank: 0, qRank: 16, pEpochs: 60, qEpochs: 120 },
+  probe: {
+    classifier: "readout",
+    pRank: 0,
+    qRank: 16,
+    pEpochs: 60,
+    qEpochs: 120,
+    ...PAPER_PROBE_OPTIMIZER,
+  },
   eval: { decoding: "greedy", beams: 4 },
   headlineSeeds: [0, 1, 2],
   otherSeeds: [0],
@@ -202,13 +221,23 @@ export const PRESET_CONFIGS: Readonly<Record<PresetName, Preset>> = {
       epochs: 0,
     },
     mixed: { QAr: PAPER_QAR, stepsFactors: [1] },
-    probe: { classifier: "linear", pRank: 2, qRank: 16, pEpochs: 30, qEpochs: 120 },
+    probe: {
+      classifier: "linear",
+      pRank: 2,
+      qRank: 16,
+      pEpochs: 30,
+      qEpochs: 120,
+      ...PAPER_PROBE_OPTIMIZER,
+    },
     eval: { decoding: "beam", beams: 4 },
     headlineSeeds: [0],
     otherSeeds: [0],
     workers: 1,
   },
 };
+
+/** The paper's probe (`paper`'s): the defaults of lib/probe's `pProbe` and `qProbe`. */
+export const PAPER_PROBE: Readonly<ProbeSpec> = PRESET_CONFIGS.paper.probe;
 
 /**
  * Returns a copy of the preset by name (default: the one `PLM_PRESET` selects); an unknown name

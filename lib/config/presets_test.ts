@@ -17,7 +17,17 @@ Deno.test("paper preset is the paper's setting (paper-spec §2)", () => {
   assertEquals([p.model.nLayer, p.model.nHead, p.model.dModel, p.model.seqLen], [12, 12, 768, 512]);
   assertEquals(p.model.vocab, "gpt2");
   // Probes (§5): linear classifier, rank 2 (P) / 16 (Q) embedding updates, 30k steps at N/2.
-  assertEquals(p.probe, { classifier: "linear", pRank: 2, qRank: 16, pEpochs: 30, qEpochs: 120 });
+  assertEquals(p.probe, {
+    classifier: "linear",
+    pRank: 2,
+    qRank: 16,
+    pEpochs: 30,
+    qEpochs: 120,
+    pBatchSize: 50,
+    qBatchSize: 200,
+    lr: 1e-3,
+    weightDecay: 0.3,
+  });
   assertEquals([p.pretrain.steps, p.pretrain.batchSize, p.pretrain.lr], [80_000, 96, 1e-3]);
   assertEquals(p.pretrain.weightDecay, 0.1);
   assertEquals(Math.round(p.pretrain.warmupFrac * 80_000), 1000);

@@ -17,27 +17,17 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import pl from "nodejs-polars";
-import { join } from "node:path";
 import { type DeepPartial, getPreset, type Preset, presetWith } from "../config/presets.ts";
 import { currentPreset, type PresetName } from "../config/preset.ts";
 import { type Attribute, ATTRIBUTES } from "../data/types.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { initBackend } from "../model/backend.ts";
 import { createGPT, type GPT } from "../model/gpt.ts";
-import {
-  majorityBaseline,
-  PROBE_TASKS,
-  ProbeHeads,
-  readoutTables,
-  stepsForEpochs,
-  taskLabels,
-  trainHeads,
-  weightedCrossEntropy,
-} from "../probe/head.ts";
+import { majorityBaseline, PROBE_TASKS } from "../probe/head.ts";
+import { fitProbe } from "../probe/fit.ts";
 import { pProbeItems } from "../probe/p_probe.ts";
 import { qProbeItems } from "../probe/q_probe.ts";
-import { buildModel, datasetFor, type RunRequest } from "../runs/experiments.ts";
-import { latestCheckpoint, loadCheckpoint } from "../train/checkpoint.ts";
+import { buildModel, datasetFor, loadPretrained, type RunRequest } from "../runs/experiments.ts";
 import { heatmapSpec, widenRowLabels } from "../plot/specs.ts";
 import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
@@ -177,7 +167,11 @@ function features(model: GPT, items: SiteItems, pad: number, batch = 250): tf.Te
 
 const FIRST_TOKEN_TASKS = PROBE_TASKS.filter((t) => t.target === "first_token");
 
-/** Trains the six first-token heads on frozen features and scores them (accuracies in %). */
+/**
+ * Trains the six first-token heads on frozen features `X` (row i = item i) with the preset's
+ * probe settings (the Q-probe's for the name and ending sites, the P-probe's at position 0; rank
+ * 0) and scores them (accuracies in %).
+ */
 function probeFeatures(
   model: GPT,
   ds: Dataset,
@@ -187,54 +181,38 @@ function probeFeatures(
   p: Preset,
   seed: number,
 ): { attribute: Attribute; accuracy: number; trainAccuracy: number; baseline: number }[] {
-  const minority = ds.people.filter((q) => q.population === "minority");
-  const labels = FIRST_TOKEN_TASKS.map((t) => taskLabels(minority, ds.vocab, t));
-  const idx = (split: string) => items.people.flatMap((q, i) => q.split === split ? [i] : []);
-  const [train, test] = [idx("P_train"), idx("P_test")];
-  if (!train.length || !test.length) throw new Error("sites: P_train or P_test is empty");
   const q = site !== "pos0";
-  const batchSize = Math.min(q ? 200 : 50, train.length);
-  const readout = readoutTables(model, labels, ds.vocab, p.probe.classifier);
-  const heads = new ProbeHeads(labels.map((l) => l.classes.length), {
-    vocabSize: model.config.vocabSize,
-    dModel: model.config.dModel,
+  const rows = items.people.map((person, index) => ({ ...person, index }));
+  const nTrain = rows.filter((r) => r.split === "P_train").length;
+  const probe = fitProbe(model, ds, rows, {
+    rowsPerItem: 1,
+    states: (batch) => tf.gather(X, batch.map((r) => r.index)) as tf.Tensor2D,
+  }, {
+    tasks: FIRST_TOKEN_TASKS,
     rank: 0,
     norm: q ? "batchnorm" : "layernorm",
+    classifier: p.probe.classifier,
+    batchSize: Math.min(q ? p.probe.qBatchSize : p.probe.pBatchSize, nTrain),
+    epochs: q ? p.probe.qEpochs : p.probe.pEpochs,
+    lr: p.probe.lr,
+    weightDecay: p.probe.weightDecay,
     seed,
-    readout,
+    evalBatchSize: rows.length,
   });
-  tf.dispose(readout.filter((r) => r !== undefined));
-  const y = (rows: number[], t: number) =>
-    Int32Array.from(rows, (i) => labels[t].labelOf.get(items.people[i].personId)!);
   try {
-    trainHeads(heads, train.length, {
-      steps: stepsForEpochs(train.length, batchSize, q ? p.probe.qEpochs : p.probe.pEpochs),
-      batchSize,
-      lr: 1e-3,
-      weightDecay: 0.3,
-      seed,
-      loss: (rows, _step, t) => {
-        const at = rows.map((r) => train[r]);
-        const x = tf.gather(X, at) as tf.Tensor2D;
-        const ones = new Float32Array(at.length).fill(1);
-        return weightedCrossEntropy(heads.logits(t, x, true), y(at, t), ones);
-      },
-    });
-    const score = (rows: number[], t: number) => {
-      const pred = tf.tidy(() =>
-        tf.argMax(heads.logits(t, tf.gather(X, rows) as tf.Tensor2D, false), -1).dataSync()
-      );
-      const truth = y(rows, t);
-      return (100 * truth.filter((v, i) => pred[i] === v).length) / rows.length;
+    const y = (batch: typeof rows, t: number) => batch.map((r) => probe.label(r, t));
+    const score = (batch: typeof rows, t: number) => {
+      const pred = probe.predict(batch, t);
+      return (100 * y(batch, t).filter((v, i) => pred[i] === v).length) / batch.length;
     };
     return FIRST_TOKEN_TASKS.map((task, t) => ({
       attribute: task.attribute,
-      accuracy: score(test, t),
-      trainAccuracy: score(train, t),
-      baseline: majorityBaseline([...y(train, t)], [...y(test, t)]),
+      accuracy: score(probe.test, t),
+      trainAccuracy: score(probe.train, t),
+      baseline: majorityBaseline(y(probe.train, t), y(probe.test, t)),
     }));
   } finally {
-    heads.dispose();
+    probe.dispose();
   }
 }
 
@@ -247,24 +225,6 @@ function paperSiteCell(row: string, site: Site, attribute: Attribute): number | 
     // a row the paper does not print (couple data)
   }
   return null;
-}
-
-/**
- * Loads the final weights of a pretraining run folder into `model`. The same loader is private to
- * runs/experiments.ts and runs/probes.ts, whose source is hashed into every archived run's key:
- * one shared helper there would move every key, so it waits for the next planned rerun.
- */
-async function loadWeights(model: GPT, dir: string): Promise<void> {
-  const path = await latestCheckpoint(join(dir, "ckpt"));
-  if (!path) throw new Error(`pretraining run ${dir} has no checkpoint`);
-  const ck = await loadCheckpoint(path);
-  tf.tidy(() => {
-    for (const [name, v] of Object.entries(model.params)) {
-      const t = ck.tensors[`param/${name}`];
-      if (!t) throw new Error(`checkpoint ${path} lacks parameter "${name}"`);
-      v.assign(tf.tensor(t.data, v.shape));
-    }
-  });
 }
 
 /**
@@ -292,7 +252,7 @@ export async function storageSites(opts: SitesOptions = {}): Promise<SitesResult
     // The sequences and read-out positions do not depend on the layer read.
     const siteItemsOf = new Map(SITES.map((site) => [site, siteItems(ds, site)]));
     try {
-      await loadWeights(model, result.dir);
+      await loadPretrained(model, result.dir);
       for (let layer = 1; layer <= depth; layer++) {
         const m = layer === depth ? model : truncatedModel(model, layer);
         try {

@@ -19,19 +19,14 @@ import {
   paddedLength,
   PROBE_TASKS,
   type ProbeClassifier,
-  ProbeHeads,
   type ProbeModel,
   type ProbeTarget,
   type ProbeTask,
   type ProbeTraining,
-  readoutTables,
-  stepsForEpochs,
-  taskLabels,
   taskName,
-  trainHeads,
-  validateTasks,
-  weightedCrossEntropy,
 } from "./head.ts";
+import { fitProbe, type ProbeReadout } from "./fit.ts";
+import { PAPER_PROBE } from "../config/presets.ts";
 
 /** The six special positions. */
 export const P_POSITIONS = 6;
@@ -212,94 +207,35 @@ function positionStates(
  */
 export function pProbe(model: ProbeModel, ds: Dataset, opts: PProbeOptions = {}): PProbeResult {
   const tasks = opts.tasks ?? PROBE_TASKS;
-  validateTasks(tasks);
-  const rank = opts.rank ?? 2;
-  const batchSize = opts.batchSize ?? 50;
-  const seed = opts.seed ?? 0;
-  const all = pProbeItems(ds, { entry: opts.entry });
-  const train = all.filter((it) => it.split === "P_train");
-  const test = all.filter((it) => it.split === "P_test");
-  if (test.length === 0) throw new Error("P-probing: no P_test person to evaluate on");
-  const steps = opts.steps ?? stepsForEpochs(train.length, batchSize, opts.epochs ?? 30);
-  const minority = ds.people.filter((p) => p.population === "minority");
-  const labels = tasks.map((t) => taskLabels(minority, ds.vocab, t));
   const eos = ds.vocab.eos;
-  const cfg = model.config;
-  const dropout = (opts.dropout ?? true) && cfg.dropout > 0;
-  const classifier = opts.classifier ?? "linear";
-  const readout = readoutTables(model, labels, ds.vocab, classifier);
-  const heads = new ProbeHeads(labels.map((l) => l.classes.length), {
-    vocabSize: cfg.vocabSize,
-    dModel: cfg.dModel,
-    rank,
-    norm: "layernorm",
-    seed,
-    readout,
-  });
-  tf.dispose(readout.filter((r) => r !== undefined));
-  const evalBatch = opts.evalBatchSize ?? 100;
-  const indexOf = new Map(all.map((it, i) => [it, i]));
-  // Rank 0 and no dropout: the frozen features depend on neither the task nor the step, so they
-  // are computed once (one forward per entry instead of one per task and step).
-  let frozen: tf.Tensor2D | undefined;
-  const states = (items: readonly PProbeItem[], t: number, dropoutSeed?: number) => {
-    if (frozen) {
-      const rows = new Int32Array(items.length * P_POSITIONS);
-      items.forEach((it, r) => {
-        for (let i = 0; i < P_POSITIONS; i++) {
-          rows[r * P_POSITIONS + i] = indexOf.get(it)! * P_POSITIONS + i;
-        }
-      });
-      return tf.gather(frozen, tf.tensor1d(rows, "int32")) as tf.Tensor2D;
-    }
-    const b = batchOf(items, eos, cfg.seqLen);
-    const ids = tf.tensor2d(b.ids, [items.length, b.T], "int32");
-    return positionStates(
-      model,
-      ids,
-      tf.tensor1d(b.flatPos, "int32"),
-      heads.forward(t, dropoutSeed),
-    );
+  const maxLen = model.config.seqLen;
+  const readout: ProbeReadout<PProbeItem> = {
+    rowsPerItem: P_POSITIONS,
+    states: (items, forward) => {
+      const b = batchOf(items, eos, maxLen);
+      const ids = tf.tensor2d(b.ids, [items.length, b.T], "int32");
+      return positionStates(model, ids, tf.tensor1d(b.flatPos, "int32"), forward);
+    },
+    // A position counts for an attribute only where its value has not been seen yet.
+    weight: (it, i, task) => cellDefined(it.order, i, task.attribute) ? 1 : 0,
   };
+  const probe = fitProbe(model, ds, pProbeItems(ds, { entry: opts.entry }), readout, {
+    tasks,
+    rank: opts.rank ?? PAPER_PROBE.pRank,
+    norm: "layernorm",
+    classifier: opts.classifier ?? PAPER_PROBE.classifier,
+    batchSize: opts.batchSize ?? PAPER_PROBE.pBatchSize,
+    steps: opts.steps,
+    epochs: opts.epochs ?? PAPER_PROBE.pEpochs,
+    lr: opts.lr ?? PAPER_PROBE.lr,
+    weightDecay: opts.weightDecay ?? PAPER_PROBE.weightDecay,
+    seed: opts.seed ?? 0,
+    dropout: opts.dropout,
+    evalBatchSize: opts.evalBatchSize ?? 100,
+    onStep: opts.onStep,
+  });
   try {
-    if (rank === 0 && !dropout) {
-      const parts: tf.Tensor2D[] = [];
-      for (let at = 0; at < all.length; at += evalBatch) {
-        parts.push(tf.tidy(() => states(all.slice(at, at + evalBatch), 0)));
-      }
-      frozen = tf.concat(parts) as tf.Tensor2D;
-      tf.dispose(parts);
-    }
-    // Per task, per batch row: the label and which of the six positions count in the loss.
-    const rowTargets = (items: readonly PProbeItem[], t: number) => {
-      const y = new Int32Array(items.length * P_POSITIONS);
-      const w = new Float32Array(items.length * P_POSITIONS);
-      items.forEach((it, r) => {
-        const label = labels[t].labelOf.get(it.personId)!;
-        for (let i = 0; i < P_POSITIONS; i++) {
-          y[r * P_POSITIONS + i] = label;
-          w[r * P_POSITIONS + i] = cellDefined(it.order, i, tasks[t].attribute) ? 1 : 0;
-        }
-      });
-      return { y, w };
-    };
-    const training = trainHeads(heads, train.length, {
-      steps,
-      batchSize,
-      lr: opts.lr ?? 1e-3,
-      weightDecay: opts.weightDecay ?? 0.3,
-      seed,
-      onStep: opts.onStep,
-      loss: (rows, step, t) => {
-        const items = rows.map((r) => train[r]);
-        // Distinct dropout masks per step and task, a function of (seed, step, task) only.
-        const dropoutSeed = dropout ? (seed * 1_000_003 + step) * 31 + t : undefined;
-        const x = states(items, t, dropoutSeed);
-        const { y, w } = rowTargets(items, t);
-        return weightedCrossEntropy(heads.logits(t, x, true), y, w);
-      },
-    });
-
+    const { test, train } = probe;
     // Evaluation on P_test: no dropout.
     const t0 = performance.now();
     const results: PProbeTestItem[] = test.map((it) => ({
@@ -307,22 +243,17 @@ export function pProbe(model: ProbeModel, ds: Dataset, opts: PProbeOptions = {})
       order: it.order,
       correct: {},
     }));
-    for (let at = 0; at < test.length; at += evalBatch) {
-      const items = test.slice(at, at + evalBatch);
-      tasks.forEach((task, t) => {
-        const pred = tf.tidy(() =>
-          tf.argMax(heads.logits(t, states(items, t), false), -1).dataSync()
+    tasks.forEach((task, t) => {
+      const pred = probe.predict(test, t);
+      test.forEach((it, r) => {
+        const label = probe.label(it, t);
+        results[r].correct[taskName(task)] = [...Array(P_POSITIONS).keys()].map((i) =>
+          cellDefined(it.order, i, task.attribute)
+            ? (pred[r * P_POSITIONS + i] === label ? 1 : 0)
+            : null
         );
-        items.forEach((it, r) => {
-          const label = labels[t].labelOf.get(it.personId)!;
-          results[at + r].correct[taskName(task)] = [...Array(P_POSITIONS).keys()].map((i) =>
-            cellDefined(it.order, i, task.attribute)
-              ? (pred[r * P_POSITIONS + i] === label ? 1 : 0)
-              : null
-          );
-        });
       });
-    }
+    });
     const cells: PProbeCell[] = [];
     for (const task of tasks) {
       for (let i = 0; i < P_POSITIONS; i++) {
@@ -345,26 +276,25 @@ export function pProbe(model: ProbeModel, ds: Dataset, opts: PProbeOptions = {})
       tasks: tasks.map((task, t) => ({
         task: taskName(task),
         ...task,
-        classes: labels[t].classes.length,
+        classes: probe.labels[t].classes.length,
         baseline: majorityBaseline(
-          train.map((it) => labels[t].labelOf.get(it.personId)!),
-          test.map((it) => labels[t].labelOf.get(it.personId)!),
+          train.map((it) => probe.label(it, t)),
+          test.map((it) => probe.label(it, t)),
         ),
       })),
       cells,
       items: results,
-      rank,
-      classifier,
-      trainableParams: tasks.reduce((n, _, t) => n + heads.numParams(t), 0),
-      dropout,
+      rank: opts.rank ?? PAPER_PROBE.pRank,
+      classifier: opts.classifier ?? PAPER_PROBE.classifier,
+      trainableParams: probe.trainableParams,
+      dropout: probe.dropout,
       nTrain: train.length,
       nTest: test.length,
-      training,
+      training: probe.training,
       evalSeconds: (performance.now() - t0) / 1000,
     };
   } finally {
-    frozen?.dispose();
-    heads.dispose();
+    probe.dispose();
   }
 }
 

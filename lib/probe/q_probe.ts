@@ -17,19 +17,14 @@ import {
   paddedLength,
   PROBE_TASKS,
   type ProbeClassifier,
-  ProbeHeads,
   type ProbeModel,
   type ProbeTarget,
   type ProbeTask,
   type ProbeTraining,
-  readoutTables,
-  stepsForEpochs,
-  taskLabels,
   taskName,
-  trainHeads,
-  validateTasks,
-  weightedCrossEntropy,
 } from "./head.ts";
+import { fitProbe, type ProbeReadout } from "./fit.ts";
+import { PAPER_PROBE } from "../config/presets.ts";
 
 /** One query: EOS + name + EOS. */
 export interface QProbeItem {
@@ -137,85 +132,45 @@ function lastStates(
  */
 export function qProbe(model: ProbeModel, ds: Dataset, opts: QProbeOptions = {}): QProbeResult {
   const tasks = opts.tasks ?? PROBE_TASKS;
-  validateTasks(tasks);
-  const rank = opts.rank ?? 16;
-  const seed = opts.seed ?? 0;
-  const all = qProbeItems(ds);
-  const train = all.filter((it) => it.split === "P_train");
-  const test = all.filter((it) => it.split === "P_test");
-  if (test.length === 0) throw new Error("Q-probing: no P_test person to evaluate on");
-  const batchSize = Math.min(opts.batchSize ?? 200, train.length);
-  const steps = opts.steps ?? stepsForEpochs(train.length, batchSize, opts.epochs ?? 120);
-  const minority = ds.people.filter((p) => p.population === "minority");
-  const labels = tasks.map((t) => taskLabels(minority, ds.vocab, t));
   const eos = ds.vocab.eos;
-  const cfg = model.config;
-  const dropout = (opts.dropout ?? true) && cfg.dropout > 0;
-  const classifier = opts.classifier ?? "linear";
-  const readout = readoutTables(model, labels, ds.vocab, classifier);
-  const heads = new ProbeHeads(labels.map((l) => l.classes.length), {
-    vocabSize: cfg.vocabSize,
-    dModel: cfg.dModel,
-    rank,
-    norm: "batchnorm",
-    seed,
-    readout,
-  });
-  tf.dispose(readout.filter((r) => r !== undefined));
-  const labelsOf = (items: readonly QProbeItem[], t: number) =>
-    Int32Array.from(items, (it) => labels[t].labelOf.get(it.personId)!);
-  const evalBatch = opts.evalBatchSize ?? 500;
-  const indexOf = new Map(all.map((it, i) => [it, i]));
-  // Rank 0 and no dropout: the frozen features depend on neither the task nor the step, so they
-  // are computed once.
-  let frozen: tf.Tensor2D | undefined;
-  const states = (items: readonly QProbeItem[], t: number, dropoutSeed?: number) => {
-    if (frozen) {
-      return tf.gather(frozen, Int32Array.from(items, (it) => indexOf.get(it)!)) as tf.Tensor2D;
-    }
-    return lastStates(model, batchOf(items, eos, cfg.seqLen), heads.forward(t, dropoutSeed));
+  const maxLen = model.config.seqLen;
+  const items = qProbeItems(ds);
+  const nTrain = items.filter((it) => it.split === "P_train").length;
+  const readout: ProbeReadout<QProbeItem> = {
+    rowsPerItem: 1,
+    states: (batch, forward) => lastStates(model, batchOf(batch, eos, maxLen), forward),
   };
+  const probe = fitProbe(model, ds, items, readout, {
+    tasks,
+    rank: opts.rank ?? PAPER_PROBE.qRank,
+    norm: "batchnorm",
+    classifier: opts.classifier ?? PAPER_PROBE.classifier,
+    batchSize: Math.min(opts.batchSize ?? PAPER_PROBE.qBatchSize, nTrain),
+    steps: opts.steps,
+    epochs: opts.epochs ?? PAPER_PROBE.qEpochs,
+    lr: opts.lr ?? PAPER_PROBE.lr,
+    weightDecay: opts.weightDecay ?? PAPER_PROBE.weightDecay,
+    seed: opts.seed ?? 0,
+    dropout: opts.dropout,
+    evalBatchSize: opts.evalBatchSize ?? 500,
+    onStep: opts.onStep,
+  });
   try {
-    if (rank === 0 && !dropout) {
-      const parts: tf.Tensor2D[] = [];
-      for (let at = 0; at < all.length; at += evalBatch) {
-        parts.push(tf.tidy(() => states(all.slice(at, at + evalBatch), 0)));
-      }
-      frozen = tf.concat(parts) as tf.Tensor2D;
-      tf.dispose(parts);
-    }
-    const training = trainHeads(heads, train.length, {
-      steps,
-      batchSize,
-      lr: opts.lr ?? 1e-3,
-      weightDecay: opts.weightDecay ?? 0.3,
-      seed,
-      onStep: opts.onStep,
-      loss: (rows, step, t) => {
-        const items = rows.map((r) => train[r]);
-        const dropoutSeed = dropout ? (seed * 1_000_003 + step) * 31 + t : undefined;
-        const x = states(items, t, dropoutSeed);
-        const ones = new Float32Array(items.length).fill(1);
-        return weightedCrossEntropy(heads.logits(t, x, true), labelsOf(items, t), ones);
-      },
-    });
+    const { test, train } = probe;
     const t0 = performance.now();
-    const accuracy = (items: QProbeItem[], t: number) => {
+    const labelsOf = (batch: readonly QProbeItem[], t: number) =>
+      Int32Array.from(batch, (it) => probe.label(it, t));
+    const accuracy = (batch: QProbeItem[], t: number) => {
+      const pred = probe.predict(batch, t);
+      const y = labelsOf(batch, t);
       let right = 0;
-      for (let at = 0; at < items.length; at += evalBatch) {
-        const chunk = items.slice(at, at + evalBatch);
-        const pred = tf.tidy(() =>
-          tf.argMax(heads.logits(t, states(chunk, t), false), -1).dataSync()
-        );
-        const y = labelsOf(chunk, t);
-        for (let i = 0; i < chunk.length; i++) right += pred[i] === y[i] ? 1 : 0;
-      }
-      return (100 * right) / items.length;
+      for (let i = 0; i < batch.length; i++) right += pred[i] === y[i] ? 1 : 0;
+      return (100 * right) / batch.length;
     };
     const rows = tasks.map((task, t): QProbeRow => ({
       task: taskName(task),
       ...task,
-      classes: labels[t].classes.length,
+      classes: probe.labels[t].classes.length,
       accuracy: accuracy(test, t),
       trainAccuracy: accuracy(train, t),
       baseline: majorityBaseline([...labelsOf(train, t)], [...labelsOf(test, t)]),
@@ -223,17 +178,16 @@ export function qProbe(model: ProbeModel, ds: Dataset, opts: QProbeOptions = {})
     }));
     return {
       rows,
-      rank,
-      classifier,
-      trainableParams: tasks.reduce((n, _, t) => n + heads.numParams(t), 0),
-      dropout,
+      rank: opts.rank ?? PAPER_PROBE.qRank,
+      classifier: opts.classifier ?? PAPER_PROBE.classifier,
+      trainableParams: probe.trainableParams,
+      dropout: probe.dropout,
       nTrain: train.length,
       nTest: test.length,
-      training,
+      training: probe.training,
       evalSeconds: (performance.now() - t0) / 1000,
     };
   } finally {
-    frozen?.dispose();
-    heads.dispose();
+    probe.dispose();
   }
 }

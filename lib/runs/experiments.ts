@@ -20,6 +20,7 @@ import { createGPT, type GPT, gptConfig } from "../model/gpt.ts";
 import { createLoRA } from "../model/lora.ts";
 import { countParams } from "../model/params.ts";
 import { bioDocs, qaDocs, tokenizeBio, tokenizeQA } from "../tokenizer/docs.ts";
+import type { Doc } from "../train/types.ts";
 import { PackedBatches } from "../train/packing.ts";
 import { latestCheckpoint, loadCheckpoint } from "../train/checkpoint.ts";
 import { type StepInfo, trainSteps } from "../train/loop.ts";
@@ -66,15 +67,41 @@ export function datasetFor(config: string, people: number, seed: number): Datase
   return ds;
 }
 
-/** The pretraining packer of a dataset: every window starts with EOS (prompts do too). */
-function bioPacker(ds: Dataset, p: Preset, seed: number): PackedBatches {
-  return new PackedBatches(bioDocs(ds.bios, ds.vocab), {
+/**
+ * A packer of documents into the preset's pretraining windows (BIO pretraining, and both streams
+ * of mixed training): every window starts with EOS (prompts do too).
+ */
+export function pretrainPacker(docs: Doc[], ds: Dataset, p: Preset, seed: number): PackedBatches {
+  return new PackedBatches(docs, {
     seqLen: p.model.seqLen,
     batchSize: p.pretrain.batchSize,
     eos: ds.vocab.eos,
     seed,
     leadingEos: true,
   });
+}
+
+/** The BIO pretraining packer of a dataset (all its biography entries). */
+function bioPacker(ds: Dataset, p: Preset, seed: number): PackedBatches {
+  return pretrainPacker(bioDocs(ds.bios, ds.vocab), ds, p, seed);
+}
+
+/**
+ * The training-loop options of a pretraining-budget run (BIO pretraining and mixed training):
+ * the preset's peak lr with linear warmup over `warmupFrac` and cosine decay to `minLrRatio`,
+ * its weight decay, and a checkpoint every tenth of the run (at least 50 steps) in `dir`/ckpt.
+ */
+export function pretrainLoopOptions(p: Preset, steps: number, dir: string) {
+  return {
+    steps,
+    lr: {
+      peak: p.pretrain.lr,
+      warmup: Math.max(1, Math.round(p.pretrain.warmupFrac * steps)),
+      minRatio: p.pretrain.minLrRatio,
+    },
+    weightDecay: p.pretrain.weightDecay,
+    checkpoint: { dir: join(dir, "ckpt"), every: Math.max(50, Math.ceil(steps / 10)), keep: 1 },
+  };
 }
 
 /**
@@ -153,8 +180,12 @@ export function buildModel(p: Preset, ds: Dataset, seed: number): GPT {
   );
 }
 
-/** Loads the final weights of a pretraining run into `model`. */
-async function loadPretrained(model: GPT, dir: string): Promise<void> {
+/**
+ * Loads the final weights of a pretraining run (its folder, `PretrainResult.dir`) into `model`;
+ * every parameter must be there. The one loader of pretrained weights: finetuning, probes and the
+ * findings that read a pretrained model all come through here.
+ */
+export async function loadPretrained(model: GPT, dir: string): Promise<void> {
   const path = await latestCheckpoint(join(dir, "ckpt"));
   if (!path) throw new Error(`pretraining run ${dir} has no checkpoint`);
   const ck = await loadCheckpoint(path);
@@ -167,7 +198,8 @@ async function loadPretrained(model: GPT, dir: string): Promise<void> {
   });
 }
 
-function summarizeHistory(h: StepInfo[], points = 100) {
+/** The loss curve (at most `points` points), final loss and speed of a training history. */
+export function summarizeHistory(h: StepInfo[], points = 100) {
   const every = Math.max(1, Math.floor(h.length / points));
   const tail = h.slice(-Math.min(50, h.length));
   // Skip the first steps (compilation, warm caches) when measuring speed.
@@ -262,18 +294,7 @@ export async function pretrain(
     const steps = pretrainSteps(p, req.seed);
     try {
       const res = await trainSteps(model, source, {
-        steps,
-        lr: {
-          peak: p.pretrain.lr,
-          warmup: Math.max(1, Math.round(p.pretrain.warmupFrac * steps)),
-          minRatio: p.pretrain.minLrRatio,
-        },
-        weightDecay: p.pretrain.weightDecay,
-        checkpoint: {
-          dir: join(rd.dir, "ckpt"),
-          every: Math.max(50, Math.ceil(steps / 10)),
-          keep: 1,
-        },
+        ...pretrainLoopOptions(p, steps, rd.dir),
         signal: opts.signal,
         progress: opts.progress === false
           ? false

@@ -14,7 +14,6 @@
  * `deno task golden` compares; `deno task golden --update` re-records every case (after a bump).
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
 import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,6 +29,7 @@ import {
   buildModel,
   datasetFor,
   type FinetuneRequest,
+  loadPretrained,
   pretrain,
   qaEvalItems,
   qaFinetune,
@@ -149,12 +149,7 @@ export const GOLDEN_CASES: readonly GoldenCase[] = [
       const ds = datasetFor(RUN.config, p.people, RUN.seed);
       const model = buildModel(p, ds, RUN.seed);
       try {
-        const ck = (await loadCheckpoint((await latestCheckpoint(join(r.dir, "ckpt")))!)).tensors;
-        tf.tidy(() => {
-          for (const [name, v] of Object.entries(model.params)) {
-            v.assign(tf.tensor(ck[`param/${name}`].data, v.shape));
-          }
-        });
+        await loadPretrained(model, r.dir);
         const qa = qaEvalItems(ds).slice(0, 24);
         return {
           memorization: r.memorization,

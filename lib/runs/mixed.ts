@@ -5,11 +5,10 @@
  * BIO and QA first-token accuracy in- and out-of-distribution, and P_test generation accuracy.
  * @module
  */
-import { join } from "node:path";
 import { initBackend } from "../model/backend.ts";
 import { countParams } from "../model/params.ts";
 import { bioDocs, qaDocs } from "../tokenizer/docs.ts";
-import { MixedBatches, PackedBatches } from "../train/packing.ts";
+import { MixedBatches } from "../train/packing.ts";
 import { trainSteps } from "../train/loop.ts";
 import { type AccuracyRow, qaSpanItems, teacherForcedAccuracy } from "../eval/metrics.ts";
 import { cached } from "./cache.ts";
@@ -18,11 +17,14 @@ import {
   buildModel,
   datasetFor,
   memorization,
+  pretrainLoopOptions,
+  pretrainPacker,
   pretrainSpec,
   pretrainSteps,
   qaEvalItems,
   resolvePreset,
   type RunRequest,
+  summarizeHistory,
 } from "./experiments.ts";
 
 /** A mixed-training request: a run request plus QAr and the step budget. */
@@ -98,17 +100,9 @@ export async function mixedTrain(
     const p = resolvePreset(req);
     const ds = datasetFor(req.config, p.people, req.seed);
     const model = buildModel(p, ds, req.seed);
-    const common = {
-      seqLen: p.model.seqLen,
-      batchSize: p.pretrain.batchSize,
-      eos: ds.vocab.eos,
-      leadingEos: true,
-    };
-    const bio = new PackedBatches(bioDocs(ds.bios, ds.vocab), { ...common, seed: req.seed });
-    const qa = new PackedBatches(qaDocs(ds.qa.filter((q) => q.split === "P_train"), ds.vocab), {
-      ...common,
-      seed: req.seed + 1,
-    });
+    const bio = pretrainPacker(bioDocs(ds.bios, ds.vocab), ds, p, req.seed);
+    const trainQA = ds.qa.filter((q) => q.split === "P_train");
+    const qa = pretrainPacker(qaDocs(trainQA, ds.vocab), ds, p, req.seed + 1);
     const source = new MixedBatches(bio, qa, { qaRatio: spec.QAr, seed: req.seed + 2 });
     const bioItems = bioEvalItems(ds);
     const qaItems = qaEvalItems(ds);
@@ -116,13 +110,7 @@ export async function mixedTrain(
     const t0 = performance.now();
     try {
       const res = await trainSteps(model, source, {
-        steps,
-        lr: {
-          peak: p.pretrain.lr,
-          warmup: Math.max(1, Math.round(p.pretrain.warmupFrac * steps)),
-          minRatio: p.pretrain.minLrRatio,
-        },
-        weightDecay: p.pretrain.weightDecay,
+        ...pretrainLoopOptions(p, steps, rd.dir),
         evalEvery: Math.max(1, Math.floor(steps / spec.curvePoints)),
         onEval: async (step): Promise<MixedCurvePoint> => {
           const bioFirst = await teacherForcedAccuracy(model, bioItems, { mode: "first" });
@@ -138,11 +126,6 @@ export async function mixedTrain(
             qaGenerationOutDist: meanOf(qaGen, "P_test"),
           };
         },
-        checkpoint: {
-          dir: join(rd.dir, "ckpt"),
-          every: Math.max(50, Math.ceil(steps / 10)),
-          keep: 1,
-        },
         signal: opts.signal,
         progress: opts.progress === false
           ? false
@@ -157,17 +140,15 @@ export async function mixedTrain(
         }),
         ...await teacherForcedAccuracy(model, spans, { mode: "first", metric: "qaFirstToken" }),
       ];
-      const tail = res.history.slice(-50);
-      const timed = res.history.slice(5);
+      const summary = summarizeHistory(res.history);
       return {
         spec,
         steps,
         params: countParams(model.config),
         backend: info.name,
         wallSeconds: (performance.now() - t0) / 1000,
-        finalLoss: tail.reduce((a, s) => a + s.loss, 0) / Math.max(1, tail.length),
-        tokensPerSec: timed.reduce((a, s) => a + s.tokens, 0) /
-          (timed.reduce((a, s) => a + s.ms, 0) / 1000),
+        finalLoss: summary.finalLoss,
+        tokensPerSec: summary.tokensPerSec,
         qa: qaRows,
         memorization: await memorization(model, ds),
         curve: res.evals.map((e) => e.value as MixedCurvePoint),

@@ -5,11 +5,8 @@
  * pretraining runs.
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
-import { join } from "node:path";
 import { initBackend } from "../model/backend.ts";
 import type { GPT } from "../model/gpt.ts";
-import { latestCheckpoint, loadCheckpoint } from "../train/checkpoint.ts";
 import { pProbe as runPProbe, type PProbeResult } from "../probe/p_probe.ts";
 import { qProbe as runQProbe, type QProbeResult } from "../probe/q_probe.ts";
 import type { ProbeClassifier } from "../probe/head.ts";
@@ -17,6 +14,7 @@ import { cached } from "./cache.ts";
 import {
   buildModel,
   datasetFor,
+  loadPretrained,
   pretrain,
   pretrainSpec,
   resolvePreset,
@@ -47,26 +45,12 @@ export function probeSpec(kind: "p" | "q", req: RunRequest, settings: ProbeRunSe
       classifier: settings.classifier ?? pp.classifier,
       steps: settings.steps ?? null,
       seed: settings.seed ?? req.seed,
-      batchSize: kind === "p" ? 50 : 200,
-      lr: 1e-3,
-      weightDecay: 0.3,
+      batchSize: kind === "p" ? pp.pBatchSize : pp.qBatchSize,
+      lr: pp.lr,
+      weightDecay: pp.weightDecay,
       epochs: kind === "p" ? pp.pEpochs : pp.qEpochs,
     },
   };
-}
-
-/** Loads the final weights of a pretraining run (the pattern of experiments.ts). */
-async function loadPretrained(model: GPT, dir: string): Promise<void> {
-  const path = await latestCheckpoint(join(dir, "ckpt"));
-  if (!path) throw new Error(`pretraining run ${dir} has no checkpoint`);
-  const ck = await loadCheckpoint(path);
-  tf.tidy(() => {
-    for (const [name, v] of Object.entries(model.params)) {
-      const t = ck.tensors[`param/${name}`];
-      if (!t) throw new Error(`checkpoint ${path} lacks parameter "${name}"`);
-      v.assign(tf.tensor(t.data, v.shape));
-    }
-  });
 }
 
 /** The training options both probes take, as the spec fixes them. */
