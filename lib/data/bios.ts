@@ -6,8 +6,11 @@ import { Rng } from "../util/rng.ts";
 import { type Attribute, ATTRIBUTES, type BioEntry, type Person, type ValueSpan } from "./types.ts";
 import { renderSentence, TEMPLATES } from "./templates.ts";
 
-/** The 16 bioS configurations of Figures 3/5/7/9 plus the couple variants of Figures 6/15. */
-export const BIO_CONFIGS = [
+/**
+ * The 16 bioS configurations of Figures 3, 5, 7 and 9, in the paper's row order: the one list of
+ * rows every figure and the paper's tables (lib/findings/paper.ts) use.
+ */
+export const BIOS_ROWS = [
   "single",
   "single+fullname",
   "single+permute1",
@@ -17,17 +20,17 @@ export const BIO_CONFIGS = [
   "single+permute2+fullname",
   "single+permute5+fullname",
   "multi2",
-  "multi5",
   "multi2+fullname",
-  "multi5+fullname",
   "multi2+permute",
-  "multi5+permute",
   "multi2+permute+fullname",
+  "multi5",
+  "multi5+fullname",
+  "multi5+permute",
   "multi5+permute+fullname",
-  "couple1",
-  "couple2",
-  "couple5",
 ] as const;
+
+/** Every bioS configuration: the 16 rows plus the couple variants of Figures 6/15. */
+export const BIO_CONFIGS = [...BIOS_ROWS, "couple1", "couple2", "couple5"] as const;
 /** One bioS configuration name. */
 export type BioConfigName = typeof BIO_CONFIGS[number];
 

@@ -12,6 +12,7 @@
  * @module
  */
 import { type Attribute, ATTRIBUTES } from "../data/types.ts";
+import { BIOS_ROWS } from "../data/bios.ts";
 
 /** The figures transcribed in `data/paper/` (Figure 4 is an illustration without numbers). */
 export const PAPER_FIGURES = [
@@ -36,25 +37,7 @@ export const PAPER_FIGURES = [
 ] as const;
 
 /** The 16 bioS data configurations of Figure 3 plus the majority-guess row, in the paper's order. */
-export const PAPER_CONFIG_NAMES = [
-  "baseline",
-  "single",
-  "single+fullname",
-  "single+permute1",
-  "single+permute2",
-  "single+permute5",
-  "single+permute1+fullname",
-  "single+permute2+fullname",
-  "single+permute5+fullname",
-  "multi2",
-  "multi2+fullname",
-  "multi2+permute",
-  "multi2+permute+fullname",
-  "multi5",
-  "multi5+fullname",
-  "multi5+permute",
-  "multi5+permute+fullname",
-] as const;
+export const PAPER_CONFIG_NAMES = ["baseline", ...BIOS_ROWS] as const;
 
 /**
  * Majority-guess baselines (paper-spec §1.1), accuracy %. `wholeAttribute` is the "baseline" row of
