@@ -4,7 +4,8 @@
  *
  * - `smoke`: CI plumbing check, seconds. Numbers are meaningless.
  * - `tiny`: a 2-core laptop, minutes per finding; must still show the paper's qualitative effect.
- *   Calibrated on ../shared/tiny-reference.md (N=500, 2 layers, d=128, ~100 exposures per person).
+ *   Calibrated against an independent PyTorch model of the same setting (N=500, 2 layers, d=128,
+ *   ~100 exposures per person).
  * - `small`: hours on a laptop; a steadier version of tiny.
  * - `paper`: the paper's setting (N=100k, GPT2-124M with rotary, 80k steps of 96x512). GPU only.
  * @module

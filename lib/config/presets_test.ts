@@ -11,7 +11,7 @@ Deno.test("every preset has contents, and they grow from smoke to paper", () => 
   assertEquals([...sizes].sort((a, b) => a - b), sizes);
 });
 
-Deno.test("paper preset is the paper's setting (paper-spec §2)", () => {
+Deno.test("paper preset is the paper's setting (Appendices B-D)", () => {
   const p = getPreset("paper");
   assertEquals(p.people, 100_000);
   assertEquals([p.model.nLayer, p.model.nHead, p.model.dModel, p.model.seqLen], [12, 12, 768, 512]);

@@ -1,5 +1,5 @@
 /**
- * bioS biographies and the paper's knowledge augmentations (paper-spec §1.2-§1.3).
+ * bioS biographies and the paper's knowledge augmentations (paper §2 and §4.2 with its footnotes, Appendix A.1).
  * @module
  */
 import { Rng } from "../util/rng.ts";

@@ -1,5 +1,5 @@
 /**
- * bioS individuals (paper-spec §1.1): unique full names, every attribute independent and uniform.
+ * bioS individuals (paper §2, Appendix A.1): unique full names, every attribute independent and uniform.
  * @module
  */
 import { Rng } from "../util/rng.ts";

@@ -1,5 +1,5 @@
 /**
- * The attribute value pools of bioS (paper-spec §1.1): names, birth cities, universities, majors,
+ * The attribute value pools of bioS (paper §2, Appendix A.1): names, birth cities, universities, majors,
  * and companies with their headquarters city, in the paper's exact pool sizes.
  *
  * Every value obeys the constraints checked by {@linkcode validatePools}, which keep the GPT-2

@@ -1,5 +1,5 @@
 /**
- * QA data (paper-spec §1.5): six fixed question templates, one per attribute.
+ * QA data (paper §2): six fixed question templates, one per attribute.
  * @module
  */
 import { type Attribute, ATTRIBUTES, type Person, type QAPair } from "./types.ts";

@@ -1,5 +1,5 @@
 /**
- * bioS sentence templates (paper Appendix A.1, paper-spec §1.2) and their renderer.
+ * bioS sentence templates (paper §2, Appendix A.1) and their renderer.
  *
  * Every template is one English sentence about one attribute of a person. Placeholders:
  *

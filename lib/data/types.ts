@@ -1,5 +1,5 @@
 /**
- * The vocabulary of the paper's data, shared by every module (see paper-spec §1).
+ * The vocabulary of the paper's data, shared by every module (see paper §2 and Appendix A).
  * @module
  */
 

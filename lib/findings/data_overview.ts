@@ -1,5 +1,5 @@
 /**
- * The numbers of notebook 01 (the bioS data, paper-spec §1): example entries of one person under
+ * The numbers of notebook 01 (the bioS data, paper §2 and Appendix A): example entries of one person under
  * several configurations, the majority-guess baselines per attribute beside the paper's, GPT-2
  * token lengths of the entries beside the paper's 73.0, and value distributions. Every table is a
  * polars DataFrame; shares are percentages, like the paper's figures.
@@ -28,7 +28,7 @@ export const OVERVIEW_CONFIGS: readonly string[] = Object.freeze([
   "couple2",
 ]);
 
-/** Average GPT-2 tokens per entry the paper reports (paper-spec §1.2): bioS single only. */
+/** Average GPT-2 tokens per entry the paper reports (paper Appendix A.1): bioS single only. */
 export const PAPER_TOKENS_PER_ENTRY: Readonly<Record<string, number>> = Object.freeze({
   single: 73.0,
 });

@@ -1,7 +1,7 @@
 /**
  * The paper's own numbers (arXiv 2309.14316 v3), one JSON file per figure in `data/paper/`, with a
  * validating loader and typed accessors. Every number is a transcription of a figure of the paper
- * (via paper-spec §5), never a result of ours; each file names its source and carries notes on
+ * (transcribed from the paper's heatmaps), never a result of ours; each file names its source and carries notes on
  * anything ambiguous.
  *
  * Row names are our configuration names ("single", "multi5+permute", "baseline", ...); the family
@@ -40,7 +40,7 @@ export const PAPER_FIGURES = [
 export const PAPER_CONFIG_NAMES = ["baseline", ...BIOS_ROWS] as const;
 
 /**
- * Majority-guess baselines (paper-spec §1.1), accuracy %. `wholeAttribute` is the "baseline" row of
+ * Majority-guess baselines (paper §2, Appendix A.1), accuracy %. `wholeAttribute` is the "baseline" row of
  * the QA / MIX / Q_whole / whole-attribute P-probing tables; `firstToken` that of first-token
  * probing, where `b_date` stands for the birth month (12 classes).
  */

@@ -1,5 +1,5 @@
 /**
- * The paper's tokenizer: GPT-2 byte-pair encoding (r50k_base, 50,257 ids), paper-spec §2.1.
+ * The paper's tokenizer: GPT-2 byte-pair encoding (r50k_base, 50,257 ids), paper §2.1 and Appendix B.
  * @module
  */
 import { decode, encode } from "gpt-tokenizer/encoding/r50k_base";
