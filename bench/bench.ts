@@ -2,10 +2,14 @@
  * Training-throughput benchmark: `deno task bench [--configs tiny,small,gpt2-124m] [--steps N]
  * [--warmup N] [--batch B] [--seq T] [--gpt2-batch B] [--procs P] [--no-torch] [--no-profile]`.
  *
- * Prints one JSON line per model config (see `BenchResult` in bench_lib.ts), then, if
- * /usr/bin/python3 has torch, the same step in PyTorch (bench/torch_ref.py) at 1 and 2 threads,
- * and the ratio ours / PyTorch from the same run. Backend and threads come from `PLM_BACKEND` /
- * `PLM_THREADS` (see lib/model/backend.ts). `--procs 2` runs two single-thread processes side by
+ * Prints one JSON line per model config and thread count (see `BenchResult` in bench_lib.ts):
+ * with the matrix products on OpenBLAS, at 1 thread and at every core (`--threads 1,2`);
+ * otherwise at the backend's threads. Then, if /usr/bin/python3 has torch, the same step in
+ * PyTorch (bench/torch_ref.py) at 1 and 2 threads, and a summary table from the same run:
+ * tokens/s, GFLOP/s, the fraction of the CPU's single-precision peak (see `cpuPeakGflops`),
+ * both ratios ours / PyTorch at equal threads, and the per-kernel profile of our step. Backend,
+ * threads, BLAS and fused kernels come from `PLM_BACKEND`, `PLM_THREADS`, `PLM_BLAS`,
+ * `PLM_FUSED` (see lib/model/backend.ts). `--procs 2` runs two single-thread processes side by
  * side (as sweeps do) and reports their summed tokens/s.
  *
  * GPT2-124M runs with batch 8 by default, and on the WASM backend it does not fit at all: the
@@ -15,9 +19,9 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { initBackend } from "../lib/model/backend.ts";
+import { initBackend, setBlasThreads } from "../lib/model/backend.ts";
 import { gptConfig, type GPTPreset } from "../lib/model/gpt.ts";
-import { type BenchResult, benchTraining } from "./bench_lib.ts";
+import { type BenchResult, benchTraining, cpuPeakGflops } from "./bench_lib.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,
@@ -29,6 +33,7 @@ const { values: args } = parseArgs({
     seq: { type: "string", default: "128" },
     "gpt2-batch": { type: "string", default: "8" },
     procs: { type: "string", default: "1" },
+    threads: { type: "string", default: "1,2" },
     "no-torch": { type: "boolean", default: false },
     "no-profile": { type: "boolean", default: false },
     child: { type: "boolean", default: false },
@@ -46,29 +51,42 @@ const int = (name: string, v: string | undefined): number => {
 const configs = args.configs!.split(",") as GPTPreset[];
 const procs = int("procs", args.procs);
 
+const threadCounts = args.threads!.split(",").map((t) => {
+  const n = int("threads", t);
+  if (n < 1) throw new Error(`--threads takes integers >= 1, got "${args.threads}"`);
+  return n;
+});
+
 async function runOurs(): Promise<BenchResult[]> {
-  await initBackend({ quiet: args.child });
+  const info = await initBackend({ quiet: args.child });
+  // Thread counts apply to OpenBLAS; without it the step runs at the backend's threads only.
+  const counts = info.blas && !args.child ? threadCounts : [undefined];
   const out: BenchResult[] = [];
   for (const name of configs) {
     const big = name === "gpt2-124m";
-    let r: BenchResult;
-    try {
-      r = await benchTraining(name, gptConfig(name), {
-        batch: big ? int("gpt2-batch", args["gpt2-batch"]) : int("batch", args.batch),
-        seq: int("seq", args.seq),
-        // GPT2-124M takes tens of seconds per step on a laptop CPU: one warm-up, one timed step.
-        warmup: big ? 1 : int("warmup", args.warmup),
-        steps: big ? 1 : int("steps", args.steps),
-        profile: !args["no-profile"] && !big && !args.child,
-      });
-    } catch (e) {
-      // GPT2-124M exhausts the 4 GB wasm32 heap (weights + AdamW moments + grads are 2 GB);
-      // an emscripten abort leaves the backend unusable, so stop here.
-      console.log(JSON.stringify({ config: name, error: (e as Error).message.split("\n")[0] }));
-      break;
+    for (const [i, threads] of counts.entries()) {
+      if (threads !== undefined) setBlasThreads(threads);
+      let r: BenchResult;
+      try {
+        r = await benchTraining(name, gptConfig(name), {
+          batch: big ? int("gpt2-batch", args["gpt2-batch"]) : int("batch", args.batch),
+          seq: int("seq", args.seq),
+          // GPT2-124M takes tens of seconds per step on a laptop CPU: one warm-up, one timed step.
+          warmup: big ? 1 : int("warmup", args.warmup),
+          steps: big ? 1 : int("steps", args.steps),
+          // One profile per config, at the last (largest) thread count.
+          profile: !args["no-profile"] && !big && !args.child && i === counts.length - 1,
+          top: 12,
+        });
+      } catch (e) {
+        // GPT2-124M exhausts the 4 GB wasm32 heap (weights + AdamW moments + grads are 2 GB);
+        // an emscripten abort leaves the backend unusable, so stop here.
+        console.log(JSON.stringify({ config: name, error: (e as Error).message.split("\n")[0] }));
+        return out;
+      }
+      console.log(JSON.stringify(r));
+      out.push(r);
     }
-    console.log(JSON.stringify(r));
-    out.push(r);
   }
   return out;
 }
@@ -114,7 +132,15 @@ function openBlasDir(): string | undefined {
   return undefined;
 }
 
-async function runTorch(ours: BenchResult[]): Promise<void> {
+/** PyTorch's result per config and thread count. */
+interface TorchResult {
+  config: string;
+  threads: number;
+  tokensPerSec: number;
+  gflops: number;
+}
+
+async function runTorch(): Promise<TorchResult[]> {
   const py = "/usr/bin/python3";
   const probe = await new Deno.Command(py, { args: ["-c", "import torch"], stderr: "null" })
     .output().catch(() => undefined);
@@ -123,9 +149,10 @@ async function runTorch(ours: BenchResult[]): Promise<void> {
       note: "PyTorch reference skipped: /usr/bin/python3 cannot import torch " +
         "(apt-get install -y --no-install-recommends python3-torch)",
     }));
-    return;
+    return [];
   }
   const blas = openBlasDir();
+  const results: TorchResult[] = [];
   const torchConfigs = configs.filter((c) => c !== "gpt2-124m");
   for (const threads of [1, 2]) {
     const env: Record<string, string> = {
@@ -160,23 +187,64 @@ async function runTorch(ours: BenchResult[]): Promise<void> {
         t.blasNote = "reference BLAS (slow): set PLM_OPENBLAS_DIR or install libopenblas0-pthread";
       }
       console.log(JSON.stringify(t));
-      const mine = ours.find((r) => r.config === t.config);
-      if (mine) {
-        console.log(JSON.stringify({
-          config: t.config,
-          ratio: `ours (${mine.backend}, ${mine.threads} thread) / PyTorch (${threads} thread)`,
-          value: Math.round((mine.tokensPerSec / t.tokensPerSec) * 100) / 100,
-        }));
-      }
+      if (!t.error) results.push({ ...t, threads });
     }
   }
+  return results;
+}
+
+const fmt = (x: number, digits = 0) =>
+  x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/**
+ * The table of the run: per config, ours and PyTorch at each thread count, the ratio at equal
+ * threads (ours at its largest count where it has no such count), and our profile.
+ */
+function summary(ours: BenchResult[], torch: TorchResult[]): void {
+  const peak = cpuPeakGflops();
+  const lines = [
+    ``,
+    `peak: ${peak} GFLOP/s single precision (PLM_PEAK_GFLOPS; see cpuPeakGflops in bench_lib.ts)`,
+    `| model | threads | ours tokens/s | ours GFLOP/s | ours % peak | PyTorch tokens/s | ` +
+    `PyTorch GFLOP/s | ours / PyTorch |`,
+    `|---|---|---|---|---|---|---|---|`,
+  ];
+  for (const config of configs) {
+    const mine = ours.filter((r) => r.config === config);
+    if (mine.length === 0) continue;
+    const counts = [...new Set([...mine.map((r) => r.threads), 1, 2])].sort((a, b) => a - b);
+    for (const t of counts) {
+      const o = mine.find((r) => r.threads === t);
+      const p = torch.find((r) => r.config === config && r.threads === t);
+      if (!o && !p) continue;
+      // Without a run of ours at t threads, compare our fastest run (noted with its threads).
+      const best = o ?? mine[mine.length - 1];
+      const ratio = p ? `${fmt(best.tokensPerSec / p.tokensPerSec, 2)}` : "-";
+      lines.push(
+        `| ${config} | ${t} | ${o ? fmt(o.tokensPerSec) : "-"} | ${o ? fmt(o.gflops, 1) : "-"} | ` +
+          `${o ? fmt(100 * o.peakFraction, 1) : "-"} | ${p ? fmt(p.tokensPerSec) : "-"} | ` +
+          `${p ? fmt(p.gflops, 1) : "-"} | ${ratio}${o ? "" : ` (ours at ${best.threads})`} |`,
+      );
+    }
+    const prof = mine.find((r) => r.profile)?.profile;
+    if (prof) {
+      const mode = mine.map((r) =>
+        `${r.backend}${r.blas ? "+OpenBLAS" : ""}${r.fused ? "+fused" : ""}`
+      )[0];
+      lines.push(
+        `  profile of ${config} (${mode}, ${mine[mine.length - 1].threads} thread(s)): ` +
+          prof.map((k) => `${k.kernel} ${fmt(100 * k.share, 1)}%`).join(", "),
+      );
+    }
+  }
+  console.log(lines.join("\n"));
 }
 
 if (procs > 1) {
   await runParallel();
 } else {
   const ours = await runOurs();
-  if (!args["no-torch"] && !args.child) await runTorch(ours);
+  if (!args.child) summary(ours, args["no-torch"] ? [] : await runTorch());
 }
 // WASM pthread workers (PLM_THREADS > 1) keep the process alive otherwise.
 Deno.exit(0);

@@ -8,6 +8,26 @@ import { createGPT, type GPTConfig } from "../lib/model/gpt.ts";
 import { AdamW } from "../lib/train/optimizer.ts";
 import type { Batch } from "../lib/train/types.ts";
 import { backendInfo } from "../lib/model/backend.ts";
+import { fusedOps } from "../lib/model/kernels/fused.ts";
+
+/**
+ * The single-precision peak of the machine's cores, GFLOP/s: `PLM_PEAK_GFLOPS`, else 228 for
+ * the project's 2-core machines. Derivation: each core retires two 256-bit FMAs per cycle
+ * (2 x 8 lanes x 2 FLOP = 32 FLOP/cycle, AVX2, the widest OpenBLAS 0.3.21 uses there: it picks
+ * its Haswell kernels), and an FMA-throughput loop measured 114 GFLOP/s per core (3.56 GHz):
+ * 2 x 114 = 228. The cores also have 512-bit FMA, which would double that figure, but neither
+ * OpenBLAS 0.3.21 nor WebAssembly (128-bit SIMD) can issue it. Issue #20 quoted about 190
+ * (the same count at about 3 GHz).
+ */
+export function cpuPeakGflops(): number {
+  let env: string | undefined;
+  try {
+    env = Deno.env.get("PLM_PEAK_GFLOPS");
+  } catch { /* no --allow-env */ }
+  const v = env === undefined ? 228 : Number(env);
+  if (!(v > 0)) throw new Error(`PLM_PEAK_GFLOPS must be a positive number, got "${env}"`);
+  return v;
+}
 
 /** Options of {@linkcode benchTraining}. */
 export interface BenchOptions {
@@ -38,7 +58,12 @@ export interface KernelTime {
 export interface BenchResult {
   config: string;
   backend: string;
+  /** Threads the step computes with: OpenBLAS's in BLAS mode, else the backend's. */
   threads: number;
+  /** OpenBLAS computes the matrix products. */
+  blas: boolean;
+  /** The fused kernels of lib/model/kernels/fused.ts are in use. */
+  fused: boolean;
   simd: boolean;
   params: number;
   batch: number;
@@ -48,6 +73,8 @@ export interface BenchResult {
   /** Model FLOPs per step, see {@linkcode trainingFlops}. */
   gflopPerStep: number;
   gflops: number;
+  /** gflops over {@linkcode cpuPeakGflops}. */
+  peakFraction: number;
   rssMB: number;
   tfMB: number;
   numTensors: number;
@@ -135,7 +162,9 @@ export async function benchTraining(
   const result: BenchResult = {
     config: name,
     backend: info.name,
-    threads: info.threads,
+    threads: info.blas?.threads ?? info.threads,
+    blas: info.blas !== undefined,
+    fused: fusedOps() !== undefined,
     simd: info.simd,
     params,
     batch,
@@ -144,6 +173,7 @@ export async function benchTraining(
     msPerStep: round(ms),
     gflopPerStep: round(flops / 1e9, 2),
     gflops: round(flops / 1e9 / (ms / 1000), 2),
+    peakFraction: round(flops / 1e9 / (ms / 1000) / cpuPeakGflops(), 3),
     rssMB: round(peakRss / 2 ** 20),
     tfMB: round(peakTf / 2 ** 20),
     numTensors: tf.memory().numTensors,
@@ -155,7 +185,10 @@ export async function benchTraining(
   return result;
 }
 
-/** Sums kernel times by kernel name, largest first. */
+/**
+ * Sums kernel times by kernel name, largest first. "unnamed scope" entries (custom-gradient
+ * wrappers, whose time includes the kernels they run) are left out so nothing counts twice.
+ */
 export function summarizeKernels(
   kernels: { name: string; kernelTimeMs: unknown }[],
   top: number,
@@ -163,6 +196,7 @@ export function summarizeKernels(
   const by = new Map<string, { calls: number; ms: number }>();
   let total = 0;
   for (const k of kernels) {
+    if (k.name === "unnamed scope") continue;
     const ms = typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : 0;
     const e = by.get(k.name) ?? { calls: 0, ms: 0 };
     e.calls++;

@@ -221,6 +221,21 @@ async function init(req: BackendRequest, quiet: boolean): Promise<BackendInfo> {
   return info;
 }
 
+/**
+ * Changes the threads OpenBLAS computes the matrix products with (BLAS mode only; throws
+ * otherwise), e.g. to benchmark one and two threads in one process.
+ */
+export function setBlasThreads(threads: number): void {
+  const blas = current?.blas;
+  if (!blas) throw new Error("setBlasThreads: matrix products are not on OpenBLAS here");
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new Error(`setBlasThreads: threads must be an integer >= 1, got ${threads}`);
+  }
+  const lib = loadBlas({ threads });
+  installKernels("wasm", { blas: { lib, threads }, fused: requested?.fused });
+  blas.threads = threads;
+}
+
 /** One line naming the backend and how it computes, as `initBackend` prints it. */
 export function describeBackend(info: BackendInfo): string {
   const blas = info.blas
