@@ -1,5 +1,11 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { backendInfo, describeBackend, initBackend, resolveRequest } from "./backend.ts";
+import {
+  backendInfo,
+  describeBackend,
+  initBackend,
+  resolveRequest,
+  setBlasThreads,
+} from "./backend.ts";
 import { openBlas } from "./kernels/blas.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "../util/assert.ts";
 
@@ -95,6 +101,15 @@ Deno.test({
       assertEquals(info.blas.threads, navigator.hardwareConcurrency);
     }
     assert(describeBackend(info).includes(info.blas ? "OpenBLAS" : "wasm"));
+    if (info.blas) {
+      const before = info.blas.threads;
+      setBlasThreads(1);
+      assertEquals(backendInfo()?.blas?.threads, 1);
+      assertThrows(() => setBlasThreads(0), ">= 1");
+      setBlasThreads(before);
+    } else {
+      assertThrows(() => setBlasThreads(1), "not on OpenBLAS");
+    }
     assertEquals(tf.getBackend(), "wasm");
     assert((await initBackend({ quiet: true })) === info);
     assert((await initBackend({ backend: "wasm", quiet: true })) === info);
