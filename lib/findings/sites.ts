@@ -32,7 +32,7 @@ import { heatmapSpec, widenRowLabels } from "../plot/specs.ts";
 import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
 import type { PlotlyFigure } from "../plot/plotly.ts";
-import { paperPProbeCell } from "./fig5.ts";
+import { paperPProbeCell } from "./p_probing.ts";
 import { paperFig7Cell } from "./fig7.ts";
 import { heatmapPlotly } from "./probing.ts";
 import { ensurePretrained, type FindingRunOptions, isPretrained, rowRequest } from "./runs.ts";

@@ -1,24 +1,15 @@
 import { assert, assertEquals, assertRejects } from "../util/assert.ts";
+// Figures 5, 13 and 6/15 are drawn from one set of smoke probes, so one file tests them together.
 import {
-  fig13,
-  fig13Rows,
-  fig5,
-  FIG5_ROWS,
-  fig5Spec,
-  fig6,
-  fig6Rows,
-  fig6Table,
   paperPProbeCell,
-  paperVenn,
   pProbeColumns,
   pProbePositionMean,
   pProbeTable,
   pProbeWideTable,
-  rankDifference,
-  saveFig13,
-  saveFig5,
-  saveFig6,
-} from "./fig5.ts";
+} from "./p_probing.ts";
+import { fig5, FIG5_ROWS, fig5Spec, saveFig5 } from "./fig5.ts";
+import { fig13, fig13Rows, rankDifference, saveFig13 } from "./fig13.ts";
+import { fig6, fig6Rows, fig6Table, paperVenn, saveFig6 } from "./fig6.ts";
 import { probeRequests, rankAblationRows } from "./probing.ts";
 import { isDone } from "./runs.ts";
 import { pProbe } from "../runs/probes.ts";
