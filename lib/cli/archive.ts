@@ -40,7 +40,8 @@ export async function main(args: string[]): Promise<number> {
     const mb = added.reduce((a, r) => a + r.bytes, 0) / 2 ** 20;
     console.log(
       `archive ${preset}: ${added.length} runs added (${mb.toFixed(1)} MiB) to ${resultsDir()}; ` +
-        `it holds ${[...byKind].map(([k, n]) => `${n} ${k}`).join(", ") || "nothing"}`,
+        `finished ${preset} runs in the local cache: ` +
+        `${[...byKind].map(([k, n]) => `${n} ${k}`).join(", ") || "none"}`,
     );
     return 0;
   } catch (e) {

@@ -21,6 +21,14 @@ import { figuresDir, onlyCachedFromEnv } from "../findings/runs.ts";
 import { saveSummary, summaryMarkdown } from "../findings/summary.ts";
 import { saveSites, sitesTable, storageSites } from "../findings/sites.ts";
 import { currentPreset, type PresetName } from "../config/preset.ts";
+import {
+  fig1Effects,
+  fig3Effects,
+  fig5Effects,
+  fig6Effects,
+  fig7Effects,
+  reportEffects,
+} from "../findings/effects.ts";
 
 /** What a finding is asked for on the command line. */
 export interface FindingArgs {
@@ -53,6 +61,7 @@ export const FINDINGS: Record<string, Finding> = {
     run: async (a, dir) => {
       const res = await fig1(a);
       console.log(fig1Table(res).toString());
+      reportEffects(fig1Effects(res));
       return files(...Object.values(await saveFig1(res, { dir })));
     },
   },
@@ -66,24 +75,35 @@ export const FINDINGS: Record<string, Finding> = {
     run: async (a, dir) => {
       const res = await fig3(a);
       console.log(fig3Table(res).toString());
+      reportEffects(fig3Effects(res));
       // With the MIX block it is notebook 04's figure; fig3 stays the QA block of notebook 03.
       return files(await saveFig3(res, { dir, name: a.mix ? "fig3_mix" : "fig3" }));
     },
   },
   fig5: {
     describe: "Figure 5 (+13c): P-probing accuracy at the six special positions, 16 bioS rows",
-    run: async (a, dir) => files(await saveFig5(await fig5(a), { dir })),
+    run: async (a, dir) => {
+      const res = await fig5(a);
+      reportEffects(fig5Effects(res));
+      return files(await saveFig5(res, { dir }));
+    },
   },
   fig6: {
     describe: "Figures 6/15: P-probing on bioS couple data, by the attributes seen before",
     run: async (a, dir) => {
-      const saved = await saveFig6(await fig6({ ...a, rows: undefined }), { dir });
+      const res = await fig6({ ...a, rows: undefined });
+      reportEffects(fig6Effects(res));
+      const saved = await saveFig6(res, { dir });
       return files(saved.fig6 ?? {}, saved.fig15);
     },
   },
   fig7: {
     describe: "Figure 7: Q-probing from the name alone beside QA accuracy, with correlations",
-    run: async (a, dir) => files(await saveFig7(await fig7(a), { dir })),
+    run: async (a, dir) => {
+      const res = await fig7(a);
+      reportEffects(fig7Effects(res));
+      return files(await saveFig7(res, { dir }));
+    },
   },
   fig13: {
     describe: "Figure 13: P-probing with rank-2 vs rank-4 embedding updates",

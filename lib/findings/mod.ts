@@ -20,3 +20,4 @@ export * from "./fig1.ts";
 export * from "./fig10.ts";
 export * from "./sites.ts";
 export * from "./summary.ts";
+export * from "./effects.ts";
