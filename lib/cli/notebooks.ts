@@ -18,6 +18,7 @@ import { parseArgs } from "node:util";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  currentPreset,
   DEFAULT_PRESET,
   parsePreset,
   PRESET_ENV,
@@ -233,7 +234,7 @@ export async function main(argv: string[]): Promise<number> {
   if (values.out && values.inplace) throw new Error("--out and --inplace exclude each other");
   const preset = values.preset
     ? parsePreset(values.preset, { source: "--preset" })
-    : parsePreset(Deno.env.get(PRESET_ENV) || DEFAULT_PRESET, { source: PRESET_ENV });
+    : currentPreset();
   const timeoutS = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutS !== undefined && !Number.isFinite(timeoutS)) {
     throw new Error(`--timeout wants seconds, got "${values.timeout}"`);

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { envString, processEnv } from "./env.ts";
+
 /** Every preset, from the cheapest to the paper's own scale. */
 export const PRESETS = ["smoke", "tiny", "small", "paper"] as const;
 
@@ -50,16 +52,7 @@ export function parsePreset(name: string, options: { source?: string } = {}): Pr
 export function currentPreset(
   options: { env?: Record<string, string | undefined> } = {},
 ): PresetName {
-  let value: string | undefined;
-  if (options.env) {
-    value = options.env[PRESET_ENV];
-  } else {
-    try {
-      value = Deno.env.get(PRESET_ENV);
-    } catch {
-      value = undefined;
-    }
-  }
-  if (value === undefined || value.trim() === "") return DEFAULT_PRESET;
-  return parsePreset(value, { source: PRESET_ENV });
+  const env = options.env;
+  const value = envString("PLM_PRESET", env ? (name) => env[name] : processEnv);
+  return value === undefined ? DEFAULT_PRESET : parsePreset(value, { source: PRESET_ENV });
 }

@@ -4,6 +4,7 @@
  * missing ones in worker processes, reading them from the cache, and the interactive heatmap.
  * @module
  */
+import { envPositiveInt } from "../config/env.ts";
 import { getPreset } from "../config/presets.ts";
 import type { PresetName } from "../config/preset.ts";
 import type { RunRequest } from "../runs/experiments.ts";
@@ -47,13 +48,7 @@ export function rankAblationRows(preset: PresetName): string[] {
  * scaled to the preset's N). A longer probe is a separate cached run.
  */
 export function probeStepsFromEnv(): number | undefined {
-  const v = Deno.env.get("PLM_PROBE_STEPS")?.trim();
-  if (!v) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new Error(`PLM_PROBE_STEPS must be a positive integer, got "${v}"`);
-  }
-  return n;
+  return envPositiveInt("PLM_PROBE_STEPS");
 }
 
 /** The worker requests of a probing figure: one per (row, seed, rank), in that order. */

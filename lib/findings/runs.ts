@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import { finishedRun, ROOT } from "../runs/cache.ts";
+import { envFlag, envList, envPositiveInt } from "../config/env.ts";
 import type { PresetName } from "../config/preset.ts";
 import { rowOverrides } from "../config/presets.ts";
 import {
@@ -162,19 +163,12 @@ export function figuresDir(preset: PresetName): string {
  * a notebook on a subset ("PLM_ROWS=single,multi5+permute") without editing it.
  */
 export function rowsFromEnv(fallback: readonly string[]): string[] {
-  const v = Deno.env.get("PLM_ROWS")?.trim();
-  return v ? v.split(",").map((s) => s.trim()).filter(Boolean) : [...fallback];
+  return envList("PLM_ROWS") ?? [...fallback];
 }
 
 /** Seeds per row from `PLM_SEEDS` (a positive integer), else undefined (the preset's default). */
 export function seedsFromEnv(): number | undefined {
-  const v = Deno.env.get("PLM_SEEDS")?.trim();
-  if (!v) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new Error(`PLM_SEEDS must be a positive integer, got "${v}"`);
-  }
-  return n;
+  return envPositiveInt("PLM_SEEDS");
 }
 
 /**
@@ -182,8 +176,7 @@ export function seedsFromEnv(): number | undefined {
  * missing (e.g. to redraw a figure from a partial sweep); every figure records its seeds per row.
  */
 export function onlyCachedFromEnv(): boolean {
-  const v = Deno.env.get("PLM_ONLY_CACHED")?.trim();
-  return v === "1" || v === "true";
+  return envFlag("PLM_ONLY_CACHED");
 }
 
 /**

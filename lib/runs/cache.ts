@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeJsonAtomic } from "../util/fs.ts";
+import { envString } from "../config/env.ts";
 import { kindVersions, type RunKind, type Stage } from "./versions.ts";
 
 const LIB = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -27,7 +28,7 @@ export function setRunsDir(dir: string | undefined): void {
 
 /** Where runs are cached (ignored by git): `setRunsDir`, else PLM_RUNS_DIR, else data/runs. */
 export function runsDir(): string {
-  return runsDirOverride ?? Deno.env.get("PLM_RUNS_DIR") ?? join(ROOT, "data", "runs");
+  return runsDirOverride ?? envString("PLM_RUNS_DIR") ?? join(ROOT, "data", "runs");
 }
 
 let resultsDirOverride: string | null | undefined;
@@ -49,7 +50,7 @@ export function setResultsDir(dir: string | null | undefined): void {
  */
 export function resultsDir(): string | undefined {
   if (resultsDirOverride !== undefined) return resultsDirOverride ?? undefined;
-  const v = Deno.env.get("PLM_RESULTS")?.trim();
+  const v = envString("PLM_RESULTS");
   if (v === "off" || v === "0" || v === "false") return undefined;
   return v || join(ROOT, "data", "results");
 }
