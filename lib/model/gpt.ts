@@ -643,10 +643,17 @@ export function lmHeadLoss(
       value: tf.sum(tf.mul(nll, weights)) as tf.Scalar,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [p, wt, hs, ws] = saved as [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor2D];
+        const back = (dlogits: tf.Tensor2D) => [
+          tf.matMul(dlogits, ws),
+          tf.transpose(tf.matMul(hs, dlogits, true, false)),
+        ];
+        const fused = fusedOps(); // WASM: one kernel (same math, kernels/fused.ts)
+        const targetIds = () => tf.tensor1d(pairIdx.filter((_, k) => k % 2 === 1), "int32");
+        if (fused) return back(fused.xentGrad(p, targetIds(), wt, dy));
         const scaled = tf.mul(dy, wt);
         const hot = tf.scatterND(tf.tensor2d(pairIdx, [N, 2], "int32"), scaled, [N, V]);
         const dlogits = tf.sub(tf.mul(p, tf.reshape(scaled, [N, 1])), hot) as tf.Tensor2D;
-        return [tf.matMul(dlogits, ws), tf.transpose(tf.matMul(hs, dlogits, true, false))];
+        return back(dlogits);
       },
     };
   });

@@ -1,6 +1,6 @@
 /**
  * Fused operations for the WASM backend: GELU, layer norm and rotary embedding (each with its
- * gradient) and the whole AdamW update, as kernels of our own that run the SIMD code of simd.ts
+ * gradient), the gradient of the LM head's cross-entropy and the whole AdamW update, as kernels of our own that run the SIMD code of simd.ts
  * on the heap in place.
  *
  * The model and the optimizer ask {@linkcode fusedOps} first and keep their op-by-op form
@@ -12,7 +12,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
 import { simdKernels } from "./simd.ts";
-import { offsetOf, sizeOf, type WasmBackend } from "./wasm_internals.ts";
+import { heapF32, heapI32, offsetOf, sizeOf, type WasmBackend } from "./wasm_internals.ts";
 
 const K = {
   gelu: "PlmGelu",
@@ -21,6 +21,7 @@ const K = {
   layerNormGrad: "PlmLayerNormGrad",
   rotary: "PlmRotary",
   adamW: "PlmAdamW",
+  xentGrad: "PlmXentGrad",
 } as const;
 
 /** The SIMD kernels on this backend's heap. */
@@ -136,6 +137,35 @@ function rotary(
   return y;
 }
 
+function xentGrad(
+  { inputs: { probs, targets, weights, dy }, backend }: Args<
+    { probs: TensorInfo; targets: TensorInfo; weights: TensorInfo; dy: TensorInfo }
+  >,
+): TensorInfo {
+  checkFloat(K.xentGrad, probs, weights, dy);
+  const [rows, v] = probs.shape;
+  if (
+    probs.shape.length !== 2 || targets.dtype !== "int32" || sizeOf(targets.shape) !== rows ||
+    sizeOf(weights.shape) !== rows || sizeOf(dy.shape) !== 1
+  ) {
+    throw new Error(
+      `${K.xentGrad}: need probs [N, V], int32 targets [N], weights [N], a scalar dy; got ` +
+        `[${probs.shape}], ${targets.dtype} [${targets.shape}], [${weights.shape}], [${dy.shape}]`,
+    );
+  }
+  const ts = heapI32(backend, targets);
+  for (let i = 0; i < rows; i++) {
+    if (!(ts[i] >= 0 && ts[i] < v)) {
+      throw new Error(`${K.xentGrad}: target ${ts[i]} of row ${i} is outside [0, ${v})`);
+    }
+  }
+  const out = backend.makeOutput(probs.shape, "float32");
+  const at = (t: TensorInfo) => offsetOf(backend, t);
+  const dyValue = heapF32(backend, dy)[0];
+  simd(backend).xentGrad(at(probs), at(targets), at(weights), at(out), rows, v, dyValue);
+  return out;
+}
+
 /** Attributes of the fused AdamW kernel (see {@linkcode FusedOps.adamW}). */
 interface AdamWAttrs {
   count: number;
@@ -220,6 +250,7 @@ export const fusedKernelConfigs: KernelConfig[] = [
   kernel(K.layerNormGrad, layerNormGrad),
   kernel(K.rotary, rotary),
   kernel(K.adamW, adamW),
+  kernel(K.xentGrad, xentGrad),
 ];
 
 /** The fused operations, for the model and the optimizer. */
@@ -237,6 +268,11 @@ export interface FusedOps {
    * One AdamW step with global-norm clipping over all parameters (see lib/train/optimizer.ts):
    * assigns the new parameters and moments and returns the gradient norm before clipping.
    */
+  /**
+   * The gradient of lmHeadLoss with respect to the logits from the saved softmax `probs` [N, V]:
+   * (probs - onehot(targets)) * dy * weights, per row.
+   */
+  xentGrad(probs: tf.Tensor, targets: tf.Tensor, weights: tf.Tensor, dy: tf.Tensor): tf.Tensor2D;
   adamW(
     params: readonly tf.Variable[],
     grads: readonly tf.Tensor[],
@@ -292,6 +328,9 @@ const OPS: FusedOps = {
       };
     });
     return f(x) as T;
+  },
+  xentGrad(probs, targets, weights, dy) {
+    return run<tf.Tensor2D>(K.xentGrad, { probs, targets, weights, dy });
   },
   adamW(params, grads, moments, opts): tf.Scalar {
     const inputs: tf.NamedTensorMap = {};

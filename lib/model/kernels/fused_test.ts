@@ -8,7 +8,7 @@ import "@tensorflow/tfjs-backend-wasm";
 import { installKernels } from "./mod.ts";
 import { fusedOps } from "./fused.ts";
 import { assertClose, rand, valueAndGrads } from "./testing.ts";
-import { gelu } from "../gpt.ts";
+import { gelu, lmHeadLoss } from "../gpt.ts";
 import { AdamW } from "../../train/optimizer.ts";
 import { assert, assertEquals, assertThrows } from "../../util/assert.ts";
 
@@ -87,6 +87,27 @@ Deno.test("fused rotary matches the op-by-op form on CPU, value and gradient", (
     () => rotary(tf.ones([1, 2, 2, 4]) as tf.Tensor4D, tf.ones([6]), tf.ones([6]), 2),
     "tables",
   );
+});
+
+Deno.test("fused LM-head gradient matches the op-by-op form on CPU (masks, padding ids)", () => {
+  for (const [N, V, d] of [[1, 1, 1], [5, 7, 3], [9, 33, 8]]) {
+    const targets = new Int32Array(N).map((_, i) => (i * 5) % V);
+    const mask = new Float32Array(N).map((_, i) => (i % 4 === 3 ? 0 : 1 + (i % 3)));
+    if (N > 1) targets[N - 1] = -1; // padding at a masked position
+    if (N > 1) mask[N - 1] = 0;
+    assertClose(
+      [rand([N, d]), rand([V, d])],
+      valueAndGrads((h, w) =>
+        tf.mul(lmHeadLoss(tf.mul(h, 3) as tf.Tensor2D, w as tf.Tensor2D, targets, mask), 1.5)
+      ),
+    );
+  }
+  tf.setBackend("wasm");
+  const ops = fusedOps()!;
+  tf.tidy(() => {
+    const probs = tf.ones([2, 3]), w = tf.ones([2]), dy = tf.scalar(1);
+    assertThrows(() => ops.xentGrad(probs, tf.tensor1d([0, 3], "int32"), w, dy), "outside");
+  });
 });
 
 /** Three AdamW steps on fixed gradients; returns parameters and norms. */

@@ -15,6 +15,8 @@
  * - `sumSquares`, `adamW`: the global gradient norm and the AdamW update of one parameter in one
  *   pass, with the optimizer's exact float32 operation order.
  * - `colSum`: the sum of the rows of a matrix (bias gradients).
+ * - `xentGrad`: the gradient of the LM head's weighted cross-entropy with respect to the logits,
+ *   (softmax - one-hot) dy w, from the saved softmax.
  * @module
  */
 import {
@@ -546,6 +548,39 @@ function colSumDef(): FuncDef {
   ]);
 }
 
+/**
+ * xentGrad(p, t, w, out, rows, v, dy): with s = dy w[i], out[i, j] = p[i, j] s, minus s at
+ * j = t[i] (t int32, in range): the float32 operations of lmHeadLoss's gradient.
+ */
+function xentGradDef(): FuncDef {
+  const f = new Frame();
+  const [p, t, w, out, rows, v] = Array.from({ length: 6 }, () => f.param("i32"));
+  const dy = f.param("f32");
+  const r = f.local("i32"), row = f.local("i32"), s = f.local("f32"), sv = f.local("v128");
+  const target = f.local("i32");
+  const rowAt = (base: number, o: Code) => op("i32.add", op("i32.add", get(base), get(row)), o);
+  return f.def("xentGrad", [
+    forRange(
+      r,
+      i32(0),
+      get(rows),
+      1,
+      set(row, bytes(imul(get(r), get(v)))),
+      set(s, op("f32.mul", get(dy), load("f32.load", op("i32.add", get(w), bytes(get(r)))))),
+      set(sv, VECTOR.splat(get(s))),
+      each(f, get(v), (L, o) => [
+        L.store(rowAt(out, o), L.mul(L.load(rowAt(p, o)), get(L.width === 4 ? sv : s))),
+      ]),
+      set(target, bytes(load("i32.load", op("i32.add", get(t), bytes(get(r)))))),
+      store(
+        "f32.store",
+        rowAt(out, get(target)),
+        op("f32.sub", op("f32.mul", load("f32.load", rowAt(p, get(target))), get(s)), get(s)),
+      ),
+    ),
+  ]);
+}
+
 /** The exported kernels; arguments are byte offsets on the heap, counts, and f32 scalars. */
 export interface SimdKernels {
   gelu(x: number, y: number, n: number): void;
@@ -616,6 +651,7 @@ export interface SimdKernels {
     step: number,
   ): void;
   colSum(x: number, out: number, rows: number, cols: number): void;
+  xentGrad(p: number, t: number, w: number, out: number, rows: number, v: number, dy: number): void;
 }
 
 /** The module's binary (built once). */
@@ -630,6 +666,7 @@ export function simdModuleBytes(): Uint8Array<ArrayBuffer> {
     sumSquaresDef(),
     adamWDef(),
     colSumDef(),
+    xentGradDef(),
   ]);
 }
 
