@@ -27,6 +27,7 @@ Deno.test("paper preset is the paper's setting (Appendices B-D)", () => {
     qBatchSize: 200,
     lr: 1e-3,
     weightDecay: 0.3,
+    pClassifierPerPosition: false,
   });
   assertEquals([p.pretrain.steps, p.pretrain.batchSize, p.pretrain.lr], [80_000, 96, 1e-3]);
   assertEquals(p.pretrain.weightDecay, 0.1);

@@ -61,6 +61,11 @@ export interface FitProbeOptions {
   seed: number;
   /** Dropout in the frozen network while training, if its `config.dropout` > 0 (default true). */
   dropout?: boolean;
+  /**
+   * A classifier per read-out row instead of one shared by the rows (the paper shares it across
+   * P-probing's six positions); the embedding update stays per task. Default false.
+   */
+  classifierPerRow?: boolean;
   /** Items per forward pass when computing states outside training (default 100). */
   evalBatchSize?: number;
   onStep?: (info: { step: number; loss: number; lr: number }) => void;
@@ -110,6 +115,7 @@ export function fitProbe<I extends ProbeItem>(
     norm: opts.norm,
     seed,
     readout: tables,
+    rows: opts.classifierPerRow ? R : 1,
   });
   tf.dispose(tables.filter((r) => r !== undefined));
   const evalBatch = opts.evalBatchSize ?? 100;

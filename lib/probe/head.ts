@@ -175,8 +175,9 @@ export type HeadNorm = "layernorm" | "batchnorm";
 type Head = {
   A?: tf.Variable;
   B?: tf.Variable;
-  gamma: tf.Variable;
-  beta: tf.Variable;
+  /** The normalization's affine map; absent in readout heads, which are not normalized. */
+  gamma?: tf.Variable;
+  beta?: tf.Variable;
   /** The linear classifier [d, M], or (readout) the trainable map D [d, d] and the frozen R. */
   W?: tf.Variable;
   D?: tf.Variable;
@@ -199,6 +200,8 @@ export class ProbeHeads {
   readonly heads: Head[];
   readonly norm: HeadNorm;
   readonly rank: number;
+  /** Read-out rows per item, each with its own classifier (1 = shared). */
+  readonly rows: number;
   /** Batch statistics of the last training forward, applied by `commitStats` (BatchNorm only). */
   #pending: ({ mean: tf.Tensor; variance: tf.Tensor; n: number } | undefined)[];
 
@@ -212,9 +215,24 @@ export class ProbeHeads {
       seed: number;
       /** Per task, a readout class matrix [d, M] (see {@linkcode readoutTables}); it is kept. */
       readout?: readonly (tf.Tensor2D | undefined)[];
+      /**
+       * Read-out rows per item with a classifier each (its norm's affine map, its linear layer or
+       * readout map, its bias): `logits` then takes rows item-major, `rows` per item. Default 1:
+       * one classifier shared by every row (the paper's P-probe shares it across positions). The
+       * embedding update is per task either way.
+       */
+      rows?: number;
     },
   ) {
     const { vocabSize: V, dModel: d, rank: r, norm, seed } = opts;
+    const K = opts.rows ?? 1;
+    if (!Number.isInteger(K) || K < 1) throw new Error(`probe: rows must be >= 1, got ${K}`);
+    if (K > 1 && norm === "batchnorm") {
+      throw new Error("probe: a classifier per row is supported with layernorm only");
+    }
+    this.rows = K;
+    // Per-row parameters get a leading [K] axis; shared ones keep their plain shapes.
+    const per = (shape: number[]) => K > 1 ? [K, ...shape] : shape;
     if (!Number.isInteger(r) || r < 0) {
       throw new Error(`probe: rank must be an integer >= 0, got ${r}`);
     }
@@ -242,25 +260,26 @@ export class ProbeHeads {
         if (R && (R.shape[0] !== d || R.shape[1] !== M)) {
           throw new Error(`probe: readout of task ${t} is [${R.shape}], expected [${d}, ${M}]`);
         }
+        // A readout head reads the state as the model's own tied head does: after the model's
+        // final norm, with no second normalization (which would re-center and re-scale it and
+        // move the logits away from the model's own prediction).
         const h: Head = R
           ? {
-            gamma: v(tf.ones([d]), "gamma"),
-            beta: v(tf.zeros([d]), "beta"),
-            D: v(tf.zeros([d, d]), "D"),
+            D: v(tf.zeros(per([d, d])), "D"),
             R: tf.keep(R.clone()),
-            b: v(tf.zeros([M]), "b"),
+            b: v(tf.zeros(per([M])), "b"),
           }
           : {
-            gamma: v(tf.ones([d]), "gamma"),
-            beta: v(tf.zeros([d]), "beta"),
-            W: v(uniform([d, M], 1 / Math.sqrt(d)), "W"),
-            b: v(uniform([M], 1 / Math.sqrt(d)), "b"),
+            gamma: v(tf.ones(per([d])), "gamma"),
+            beta: v(tf.zeros(per([d])), "beta"),
+            W: v(uniform(per([d, M]), 1 / Math.sqrt(d)), "W"),
+            b: v(uniform(per([M]), 1 / Math.sqrt(d)), "b"),
           };
         if (r > 0) {
           h.A = v(tf.zeros([V, r]), "A");
           h.B = v(normal([r, d], 1 / Math.sqrt(r)), "B");
         }
-        if (norm === "batchnorm") {
+        if (norm === "batchnorm" && !R) {
           h.runMean = v(tf.zeros([d]), "runMean", false);
           h.runVar = v(tf.ones([d]), "runVar", false);
         }
@@ -301,6 +320,12 @@ export class ProbeHeads {
   /** Features [N, d] -> logits [N, M] of task `t`. `training` picks BatchNorm's statistics. */
   logits(t: number, x: tf.Tensor2D, training: boolean): tf.Tensor2D {
     const h = this.heads[t];
+    if (this.rows > 1) return this.#perRowLogits(h, x);
+    if (h.R) {
+      // logits = x (I + D) R + b: at initialization the model's own logits of the class tokens.
+      const z = tf.add(x, tf.matMul(x, h.D as tf.Tensor2D));
+      return tf.add(tf.matMul(z, h.R), h.b);
+    }
     let y: tf.Tensor2D;
     if (this.norm === "layernorm") {
       const { mean, variance } = tf.moments(x, -1, true);
@@ -319,12 +344,32 @@ export class ProbeHeads {
     } else {
       y = tf.div(tf.sub(x, h.runMean!), tf.sqrt(tf.add(h.runVar!, NORM_EPS)));
     }
-    y = tf.add(tf.mul(y, h.gamma), h.beta);
-    if (h.R) {
-      const z = tf.add(y, tf.matMul(y, h.D as tf.Tensor2D));
-      return tf.add(tf.matMul(z, h.R), h.b);
-    }
+    y = tf.add(tf.mul(y, h.gamma!), h.beta!);
     return tf.add(tf.matMul(y, h.W as tf.Tensor2D), h.b);
+  }
+
+  /** Logits with one classifier per read-out row: x [B*K, d] item-major -> [B*K, M]. */
+  #perRowLogits(h: Head, x: tf.Tensor2D): tf.Tensor2D {
+    const K = this.rows;
+    const [N, d] = x.shape;
+    if (N % K !== 0) throw new Error(`probe: ${N} rows are not items of ${K} rows each`);
+    const B = N / K;
+    // [K, B, d]: the rows of read-out position k of every item.
+    const xs = tf.transpose(tf.reshape(x, [B, K, d]), [1, 0, 2]) as tf.Tensor3D;
+    let out: tf.Tensor3D; // [K, B, M]
+    if (h.R) {
+      const z = tf.add(xs, tf.matMul(xs, h.D as tf.Tensor3D));
+      const M = h.R.shape[1];
+      out = tf.reshape(tf.matMul(tf.reshape(z, [K * B, d]), h.R), [K, B, M]);
+    } else {
+      const { mean, variance } = tf.moments(xs, -1, true);
+      const y = tf.div(tf.sub(xs, mean), tf.sqrt(tf.add(variance, NORM_EPS)));
+      const ya = tf.add(tf.mul(y, tf.expandDims(h.gamma!, 1)), tf.expandDims(h.beta!, 1));
+      out = tf.matMul(ya as tf.Tensor3D, h.W as tf.Tensor3D);
+    }
+    const M = out.shape[2];
+    const withBias = tf.add(out, tf.expandDims(h.b, 1));
+    return tf.reshape(tf.transpose(withBias, [1, 0, 2]), [N, M]) as tf.Tensor2D;
   }
 
   /** Moves BatchNorm's running statistics toward the last training batch's (as PyTorch does). */

@@ -121,7 +121,7 @@ Deno.test("readoutTables: first-token tasks read the output embedding of each cl
   tf.dispose([univ!, month!, wte]);
 });
 
-Deno.test("ProbeHeads: a readout head starts as the frozen readout and trains only D, norm, bias", () => {
+Deno.test("ProbeHeads: a readout head starts as the model's own readout (no second norm)", () => {
   const before = tf.memory().numTensors;
   const R = tf.tensor2d([[1, 0, 2], [0, 1, -1], [3, 0, 0], [0, 2, 1]]); // [d=4, M=3]
   const heads = new ProbeHeads([3, 2], {
@@ -133,17 +133,15 @@ Deno.test("ProbeHeads: a readout head starts as the frozen readout and trains on
     readout: [R, undefined],
   });
   R.dispose(); // the heads keep their own copy
-  assertEquals(heads.numParams(0), 4 + 4 + 4 * 4 + 3);
+  // Readout: D and b only; linear: the norm's affine map, W and b.
+  assertEquals(heads.numParams(0), 4 * 4 + 3);
   assertEquals(heads.numParams(1), 4 + 4 + 4 * 2 + 2);
-  assert(heads.heads[0].W === undefined && heads.heads[0].D !== undefined);
+  assert(heads.heads[0].W === undefined && heads.heads[0].gamma === undefined);
   const x = tf.tensor2d([[1, 2, 3, 4], [0, -1, 5, 2]]);
+  // The state is read as the model's tied head reads it: logits = x R exactly.
   const got = tf.tidy(() => heads.logits(0, x, true).arraySync());
-  const want = tf.tidy(() => {
-    const { mean, variance } = tf.moments(x, -1, true);
-    const y = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5)));
-    return tf.matMul(y, heads.heads[0].R!).arraySync() as number[][];
-  });
-  got.flat().forEach((v, i) => assertAlmostEquals(v, want.flat()[i], 1e-5));
+  const want = tf.tidy(() => tf.matMul(x, heads.heads[0].R!).arraySync() as number[][]);
+  assertEquals(got, want);
   assertThrows(
     () =>
       new ProbeHeads([2], {
@@ -158,5 +156,57 @@ Deno.test("ProbeHeads: a readout head starts as the frozen readout and trains on
   );
   x.dispose();
   heads.dispose();
+  assertEquals(tf.memory().numTensors, before);
+});
+
+Deno.test("ProbeHeads: a classifier per row computes what separate classifiers would", () => {
+  const before = tf.memory().numTensors;
+  const K = 3, d = 4, B = 2;
+  const R = tf.tensor2d([[1, 0, 2], [0, 1, -1], [3, 0, 0], [0, 2, 1]]);
+  const opts = { vocabSize: 5, dModel: d, rank: 0, norm: "layernorm" as const, seed: 2 };
+  const perRow = new ProbeHeads([3, 3], { ...opts, readout: [R, undefined], rows: K });
+  R.dispose();
+  assertEquals(perRow.numParams(0), K * (d * d + 3));
+  assertEquals(perRow.numParams(1), K * (2 * d + d * 3 + 3));
+  // Give every row's parameters distinct values, then compare with a plain computation.
+  tf.tidy(() => {
+    const h = perRow.heads;
+    h[0].D!.assign(tf.randomNormal([K, d, d], 0, 0.3, "float32", 5));
+    h[0].b.assign(tf.randomNormal([K, 3], 0, 1, "float32", 6));
+    h[1].gamma!.assign(tf.randomNormal([K, d], 1, 0.3, "float32", 7));
+    h[1].beta!.assign(tf.randomNormal([K, d], 0, 0.3, "float32", 8));
+  });
+  const x = tf.randomNormal([B * K, d], 0, 1, "float32", 9) as tf.Tensor2D; // item-major rows
+  for (const t of [0, 1]) {
+    const got = tf.tidy(() => perRow.logits(t, x, true).arraySync());
+    const h = perRow.heads[t];
+    for (let b = 0; b < B; b++) {
+      for (let k = 0; k < K; k++) {
+        const want = tf.tidy(() => {
+          const row = tf.slice(x, [b * K + k, 0], [1, d]) as tf.Tensor2D;
+          const at = <T extends tf.Tensor>(v: tf.Tensor) =>
+            tf.squeeze(tf.slice(v, [k], [1]), [0]) as T;
+          if (t === 0) {
+            const z = tf.add(row, tf.matMul(row, at<tf.Tensor2D>(h.D!)));
+            return tf.add(tf.matMul(z, h.R!), at(h.b)).arraySync() as number[][];
+          }
+          const { mean, variance } = tf.moments(row, -1, true);
+          const y = tf.div(tf.sub(row, mean), tf.sqrt(tf.add(variance, 1e-5)));
+          const ya = tf.add(tf.mul(y, at(h.gamma!)), at(h.beta!)) as tf.Tensor2D;
+          return tf.add(tf.matMul(ya, at<tf.Tensor2D>(h.W!)), at(h.b)).arraySync() as number[][];
+        });
+        want[0].forEach((v, m) => assertAlmostEquals(got[b * K + k][m], v, 1e-5));
+      }
+    }
+  }
+  const four = tf.zeros([4, d]) as tf.Tensor2D;
+  assertThrows(() => perRow.logits(0, four, true), "items of 3 rows");
+  four.dispose();
+  assertThrows(
+    () => new ProbeHeads([2], { ...opts, norm: "batchnorm", rows: 2 }),
+    "layernorm only",
+  );
+  x.dispose();
+  perRow.dispose();
   assertEquals(tf.memory().numTensors, before);
 });

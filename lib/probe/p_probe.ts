@@ -128,6 +128,11 @@ export interface PProbeOptions {
   onStep?: (info: { step: number; loss: number; lr: number }) => void;
   /** The classifier (default "linear", the paper's; see {@linkcode ProbeClassifier}). */
   classifier?: ProbeClassifier;
+  /**
+   * A classifier per (task, position) instead of one per task shared by the six positions (the
+   * paper's); the embedding update stays per task. Default false.
+   */
+  classifierPerPosition?: boolean;
 }
 
 /** Accuracy of one (task, position) cell on P_test. */
@@ -232,6 +237,7 @@ export function pProbe(model: ProbeModel, ds: Dataset, opts: PProbeOptions = {})
     seed: opts.seed ?? 0,
     dropout: opts.dropout,
     evalBatchSize: opts.evalBatchSize ?? 100,
+    classifierPerRow: opts.classifierPerPosition ?? false,
     onStep: opts.onStep,
   });
   try {

@@ -49,6 +49,8 @@ export function probeSpec(kind: "p" | "q", req: RunRequest, settings: ProbeRunSe
       lr: pp.lr,
       weightDecay: pp.weightDecay,
       epochs: kind === "p" ? pp.pEpochs : pp.qEpochs,
+      // P-probing only: Q-probing reads one row.
+      ...(kind === "p" ? { classifierPerPosition: pp.pClassifierPerPosition } : {}),
     },
   };
 }
@@ -63,6 +65,7 @@ interface ProbeTrainOptions {
   lr: number;
   weightDecay: number;
   seed: number;
+  classifierPerPosition?: boolean;
 }
 
 async function probeRun<R>(
@@ -82,7 +85,9 @@ async function probeRun<R>(
     try {
       await loadPretrained(model, pre.dir);
       const { rank, classifier, steps, epochs, batchSize, lr, weightDecay, seed } = spec.probe;
+      const perPosition = (spec.probe as { classifierPerPosition?: boolean }).classifierPerPosition;
       const result = run(model, ds, {
+        ...(perPosition === undefined ? {} : { classifierPerPosition: perPosition }),
         rank,
         classifier,
         steps: steps ?? undefined,

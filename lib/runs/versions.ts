@@ -30,7 +30,9 @@ export const STAGE_VERSIONS = {
   model: 1,
   train: 1,
   eval: 1,
-  probe: 1,
+  // 2: readout heads read the model's state without a second normalization; P-probing can have a
+  // classifier per position (presets' pClassifierPerPosition).
+  probe: 2,
   mixed: 1,
 } as const;
 
