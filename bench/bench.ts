@@ -159,6 +159,9 @@ async function runTorch(): Promise<TorchResult[]> {
       OMP_NUM_THREADS: String(threads),
       OPENBLAS_NUM_THREADS: String(threads),
     };
+    // The same OpenBLAS kernels as ours (lib/model/kernels/blas.ts sets them for this process).
+    const core = Deno.env.get("OPENBLAS_CORETYPE");
+    if (core) env.OPENBLAS_CORETYPE = core;
     if (blas) env.LD_LIBRARY_PATH = blas;
     const script = new URL("./torch_ref.py", import.meta.url).pathname;
     const out = await new Deno.Command(py, {
@@ -183,6 +186,7 @@ async function runTorch(): Promise<TorchResult[]> {
     for (const line of new TextDecoder().decode(out.stdout).trim().split("\n")) {
       if (!line) continue;
       const t = JSON.parse(line);
+      if (core) t.blasCore = core;
       if (!blas) {
         t.blasNote = "reference BLAS (slow): set PLM_OPENBLAS_DIR or install libopenblas0-pthread";
       }

@@ -11,20 +11,20 @@ import { backendInfo } from "../lib/model/backend.ts";
 import { fusedOps } from "../lib/model/kernels/fused.ts";
 
 /**
- * The single-precision peak of the machine's cores, GFLOP/s: `PLM_PEAK_GFLOPS`, else 228 for
- * the project's 2-core machines. Derivation: each core retires two 256-bit FMAs per cycle
- * (2 x 8 lanes x 2 FLOP = 32 FLOP/cycle, AVX2, the widest OpenBLAS 0.3.21 uses there: it picks
- * its Haswell kernels), and an FMA-throughput loop measured 114 GFLOP/s per core (3.56 GHz):
- * 2 x 114 = 228. The cores also have 512-bit FMA, which would double that figure, but neither
- * OpenBLAS 0.3.21 nor WebAssembly (128-bit SIMD) can issue it. Issue #20 quoted about 190
- * (the same count at about 3 GHz).
+ * The single-precision peak of the machine's cores, GFLOP/s: `PLM_PEAK_GFLOPS`, else 456 for
+ * the project's 2-core machines (AMD EPYC, Zen 5). Derivation: each core retires two 512-bit
+ * FMAs per cycle (2 x 16 lanes x 2 FLOP = 64 FLOP/cycle); a loop of independent FMAs (gcc -O3,
+ * 12 accumulators) measured 225-228 GFLOP/s per core, i.e. 3.56 GHz, so 2 x 228 = 456. With
+ * 256-bit FMAs (AVX2) the same loop gives 114 per core, 228 for both: the ceiling of OpenBLAS's
+ * Haswell kernels, and issue #20's "about 190" is that count at about 3 GHz. OpenBLAS runs its
+ * AVX-512 kernels here (see lib/model/kernels/blas.ts); WebAssembly's SIMD is 128-bit.
  */
 export function cpuPeakGflops(): number {
   let env: string | undefined;
   try {
     env = Deno.env.get("PLM_PEAK_GFLOPS");
   } catch { /* no --allow-env */ }
-  const v = env === undefined ? 228 : Number(env);
+  const v = env === undefined ? 456 : Number(env);
   if (!(v > 0)) throw new Error(`PLM_PEAK_GFLOPS must be a positive number, got "${env}"`);
   return v;
 }

@@ -32,7 +32,7 @@ Deno.test("cpuPeakGflops: PLM_PEAK_GFLOPS or the 2-core default", () => {
   const before = Deno.env.get("PLM_PEAK_GFLOPS");
   try {
     Deno.env.delete("PLM_PEAK_GFLOPS");
-    assertEquals(cpuPeakGflops(), 228);
+    assertEquals(cpuPeakGflops(), 456);
     Deno.env.set("PLM_PEAK_GFLOPS", "100");
     assertEquals(cpuPeakGflops(), 100);
     Deno.env.set("PLM_PEAK_GFLOPS", "fast");

@@ -9,6 +9,14 @@
  * Where the library comes from: Debian's `libopenblas0-pthread` (installed by `deno task
  * setup`), found in the multiarch `openblas-pthread` folder; `PLM_BLAS_LIB` names another file.
  * Loading needs `--allow-ffi` (and `--allow-read`, `--allow-env` to look around).
+ *
+ * Kernel choice: OpenBLAS 0.3.21 does not know recent CPUs (AMD Zen 5 among them) and falls back
+ * to its AVX2 "Haswell" kernels, at half the speed of its AVX-512 "SkylakeX" kernels on such a
+ * CPU (measured on the project's 2-core machines: 90-105 vs 160-200 GFLOP/s on one core). So
+ * where the CPU has the AVX-512 subsets those kernels use, we ask for them by setting
+ * `OPENBLAS_CORETYPE` before the library loads, over any value it had (the project's machine
+ * images set `OPENBLAS_CORETYPE=Haswell` globally). `PLM_BLAS_CORETYPE` names the kernels
+ * instead (e.g. `Haswell` to compare), or `env` to leave `OPENBLAS_CORETYPE` as it is.
  * @module
  */
 
@@ -107,6 +115,44 @@ export function blasCandidates(env: (name: string) => string | undefined = envGe
   ];
 }
 
+/** The AVX-512 subsets OpenBLAS's SkylakeX kernels need (its own check in driver/others). */
+const SKYLAKEX_FLAGS = ["avx512f", "avx512dq", "avx512bw", "avx512vl"];
+
+/**
+ * The `OPENBLAS_CORETYPE` to ask for on a CPU with these /proc/cpuinfo `flags`: "SkylakeX" when
+ * it has the AVX-512 subsets of those kernels, else undefined (OpenBLAS's own choice).
+ */
+export function preferredCoreType(flags: readonly string[]): string | undefined {
+  return Deno.build.arch === "x86_64" && SKYLAKEX_FLAGS.every((f) => flags.includes(f))
+    ? "SkylakeX"
+    : undefined;
+}
+
+/** The CPU flags of /proc/cpuinfo (empty where it cannot be read). */
+function cpuFlags(): string[] {
+  try {
+    const text = Deno.readTextFileSync("/proc/cpuinfo");
+    const line = text.split("\n").find((l) => l.startsWith("flags"));
+    return line ? line.slice(line.indexOf(":") + 1).trim().split(/\s+/) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Sets OPENBLAS_CORETYPE to `PLM_BLAS_CORETYPE` or {@linkcode preferredCoreType} (see the
+ * module doc). OpenBLAS reads it once, in its constructor, when the library loads; child
+ * processes (the PyTorch reference of the benchmark) inherit it.
+ */
+function chooseCoreType(): void {
+  try {
+    const asked = Deno.env.get("PLM_BLAS_CORETYPE");
+    if (asked === "env") return;
+    const core = asked || preferredCoreType(cpuFlags());
+    if (core) Deno.env.set("OPENBLAS_CORETYPE", core);
+  } catch { /* no --allow-env: OpenBLAS's own choice */ }
+}
+
 /**
  * Opens the first of `candidates` that loads as OpenBLAS (no caching; see {@linkcode loadBlas}).
  * Throws an Error naming what is missing (the permission or the library) and how to fix it.
@@ -119,6 +165,7 @@ export function openBlas(candidates: string[] = blasCandidates()): Blas {
   if (ffi !== undefined && ffi !== "granted") {
     throw new Error("OpenBLAS needs --allow-ffi (run with -A, or add --allow-ffi)");
   }
+  chooseCoreType();
   const tried: string[] = [];
   for (const path of candidates) {
     let lib: Deno.DynamicLibrary<typeof SYMBOLS>;

@@ -8,7 +8,7 @@ import "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { installKernels } from "./mod.ts";
 import { wasmBatchMatMulConfig } from "./batch_mat_mul.ts";
-import { type Blas, blasCandidates, loadBlas, openBlas } from "./blas.ts";
+import { type Blas, blasCandidates, loadBlas, openBlas, preferredCoreType } from "./blas.ts";
 import { assertClose, rand, runOn, valueAndGrads } from "./testing.ts";
 import type { WasmBackend } from "./wasm_internals.ts";
 import { createGPT, gptConfig } from "../gpt.ts";
@@ -43,6 +43,16 @@ Deno.test("openBlas: a missing library is an error naming it and how to install"
     "/x/lib.so",
   ]);
   assert(blasCandidates(() => undefined)[0].includes("openblas-pthread"));
+});
+
+Deno.test("preferredCoreType: AVX-512 kernels where the CPU has their subsets", () => {
+  const avx512 = ["fma", "avx2", "avx512f", "avx512dq", "avx512bw", "avx512vl"];
+  assertEquals(
+    preferredCoreType(avx512),
+    Deno.build.arch === "x86_64" ? "SkylakeX" : undefined,
+  );
+  assertEquals(preferredCoreType(["fma", "avx2", "avx512f"]), undefined);
+  assertEquals(preferredCoreType([]), undefined);
 });
 
 Deno.test({
