@@ -20,6 +20,7 @@ import { fig16, fig7, saveFig16, saveFig7 } from "../findings/fig7.ts";
 import { figuresDir, onlyCachedFromEnv } from "../findings/runs.ts";
 import { saveSummary, summaryMarkdown } from "../findings/summary.ts";
 import { saveSites, sitesTable, storageSites } from "../findings/sites.ts";
+import { saveScale, scaleStudy } from "../findings/scale.ts";
 import { currentPreset, type PresetName } from "../config/preset.ts";
 import {
   fig1Effects,
@@ -121,6 +122,19 @@ export const FINDINGS: Record<string, Finding> = {
       const res = await storageSites(a);
       console.log(sitesTable(res).toString());
       return files(await saveSites(res, { dir }));
+    },
+  },
+  scale: {
+    describe: "where the effects appear: QA, MIX, P-probe position 0, Q-first and BIO " +
+      "memorization against model size, passes and people (our addition; days at tiny: " +
+      "--only-cached draws the points that ran)",
+    run: async (a, dir) => {
+      const res = await scaleStudy({ ...a, rows: a.rows });
+      const r1 = (v: number | null) => v === null ? "-" : v.toFixed(1);
+      for (const c of res.cells) {
+        console.log(`${c.point} | ${c.row} | ${c.measure}: ${r1(c.ours)} (paper ${r1(c.paper)})`);
+      }
+      return files(await saveScale(res, { dir }));
     },
   },
   summary: {

@@ -21,3 +21,4 @@ export * from "./fig10.ts";
 export * from "./sites.ts";
 export * from "./summary.ts";
 export * from "./effects.ts";
+export * from "./scale.ts";
