@@ -10,10 +10,11 @@
  */
 import { parseArgs } from "node:util";
 import { parsePreset, PRESETS } from "../config/preset.ts";
-import { archiveRuns } from "../runs/archive.ts";
+import { archiveRuns, pruneArchive } from "../runs/archive.ts";
 import { resultsDir } from "../runs/cache.ts";
 
-const USAGE = `usage: deno task archive [--preset ${PRESETS.join("|")}] (default tiny)`;
+const USAGE = `usage: deno task archive [--preset ${PRESETS.join("|")}] (default tiny)\n` +
+  `       deno task archive --prune [--dry-run]   remove archived runs of older stage versions`;
 
 /** Parses the arguments, archives, prints a summary; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -21,7 +22,12 @@ export async function main(args: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args,
-      options: { preset: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        preset: { type: "string" },
+        prune: { type: "boolean" },
+        "dry-run": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
     }));
   } catch (e) {
     console.error(`archive: ${(e as Error).message}\n${USAGE}`);
@@ -32,6 +38,15 @@ export async function main(args: string[]): Promise<number> {
     return 0;
   }
   try {
+    if (values.prune) {
+      const dryRun = values["dry-run"] ?? false;
+      const stale = await pruneArchive({ dryRun });
+      for (const r of stale) {
+        console.log(`${dryRun ? "would remove" : "removed"} ${r.kind}/${r.key}`);
+      }
+      console.log(`archive --prune: ${stale.length} runs of older stage versions`);
+      return 0;
+    }
     const preset = parsePreset(values.preset ?? "tiny", { source: "--preset" });
     const runs = await archiveRuns(preset);
     const added = runs.filter((r) => r.added);

@@ -128,3 +128,33 @@ async function listDirs(dir: string): Promise<string[]> {
   }
   return out.sort();
 }
+
+/** One archived run that no key of today's engine reaches (see {@linkcode pruneArchive}). */
+export interface StaleRun {
+  kind: string;
+  key: string;
+  /** The stage versions it was keyed with. */
+  versions: unknown;
+}
+
+/**
+ * Removes from the archive every run whose folder is not the key of its spec under today's stage
+ * versions: after a version bump those runs can never be looked up again (their successors are
+ * computed under new keys). With `dryRun` it only lists them.
+ */
+export async function pruneArchive(
+  opts: { dir?: string; dryRun?: boolean } = {},
+): Promise<StaleRun[]> {
+  const root = opts.dir ?? resultsDir();
+  if (!root) throw new Error("no results folder: PLM_RESULTS is off; set it to a folder");
+  const stale: StaleRun[] = [];
+  for (const kind of RUN_KINDS) {
+    for (const key of await listDirs(join(root, kind))) {
+      const stored = await readJsonIfExists<StoredSpec>(join(root, kind, key, "spec.json"));
+      if (stored && runKey(kind, stored.spec) === key) continue;
+      stale.push({ kind, key, versions: stored?.versions ?? null });
+      if (!opts.dryRun) await Deno.remove(join(root, kind, key), { recursive: true });
+    }
+  }
+  return stale;
+}

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { assert, assertEquals } from "../util/assert.ts";
-import { archiveRuns, presetOfSpec } from "./archive.ts";
-import { setResultsDir, setRunsDir } from "./cache.ts";
+import { archiveRuns, presetOfSpec, pruneArchive } from "./archive.ts";
+import { runKey, setResultsDir, setRunsDir, storedSpec } from "./cache.ts";
 import { pretrain, pretrainSpec, qaFinetune } from "./experiments.ts";
 import { latestCheckpoint, loadCheckpoint } from "../train/checkpoint.ts";
 
@@ -73,5 +73,29 @@ Deno.test("archived runs are reused from a fresh cache, weights included", async
     setRunsDir(undefined);
     setResultsDir(undefined);
     for (const d of [cache, archive, fresh]) await Deno.remove(d, { recursive: true });
+  }
+});
+
+Deno.test("pruneArchive removes runs no key of today's versions reaches, and only those", async () => {
+  const archive = await Deno.makeTempDir();
+  try {
+    const spec = pretrainSpec({ preset: "smoke", config: "single", seed: 0 });
+    const put = async (kind: string, key: string, stored: unknown) => {
+      await Deno.mkdir(join(archive, kind, key), { recursive: true });
+      await Deno.writeTextFile(join(archive, kind, key, "spec.json"), JSON.stringify(stored));
+    };
+    const live = runKey("pretrain", spec);
+    await put("pretrain", live, storedSpec("pretrain", spec));
+    await put("pretrain", "0123456789abcdef", { kind: "pretrain", versions: { train: 0 }, spec });
+    const dry = await pruneArchive({ dir: archive, dryRun: true });
+    assertEquals(dry.map((r) => r.key), ["0123456789abcdef"]);
+    assertEquals((await Array.fromAsync(Deno.readDir(join(archive, "pretrain")))).length, 2);
+    await pruneArchive({ dir: archive });
+    const left = (await Array.fromAsync(Deno.readDir(join(archive, "pretrain")))).map((e) =>
+      e.name
+    );
+    assertEquals(left, [live]);
+  } finally {
+    await Deno.remove(archive, { recursive: true });
   }
 });
