@@ -190,15 +190,18 @@ Deno.test("in the kernel, lib/plot show() displays figures, tables and markdown"
     );
     assertEquals(mimes, [
       [],
-      ["display_data:application/vnd.vegalite.v5+json,image/svg+xml,text/plain"],
+      ["display_data:application/vnd.vegalite.v5+json,image/png,text/plain"],
       [
         "display_data:application/vnd.plotly.v1+json,application/vnd.vegalite.v5+json," +
-        "image/svg+xml,text/plain",
+        "image/png,text/plain",
       ],
       ["display_data:text/html,text/plain"],
       ["display_data:text/markdown,text/plain"],
     ]);
-    assert(text(cells[1].outputs[0].data["image/svg+xml"]).includes("50.0 (60.0)"));
+    // The PNG is drawn at the figure's size (it has twice the pixels), through the metadata.
+    const meta = cells[1].outputs[0].metadata["image/png"];
+    assert(meta.width > 50 && meta.height > 20, JSON.stringify(meta));
+    assert(text(cells[1].outputs[0].data["image/png"]).startsWith("iVBORw0KGgo"));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

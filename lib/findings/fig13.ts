@@ -6,15 +6,17 @@
 import { currentPreset, type PresetName } from "../config/preset.ts";
 import type { ProbeTarget } from "../probe/head.ts";
 import { heatmapPlotly, type ProbeFigureOptions, rankAblationRows } from "./probing.ts";
-import { heatmapSpec, widenRowLabels } from "../plot/specs.ts";
+import { heatmapSpec } from "../plot/specs.ts";
 import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
 import type { PlotlyFigure } from "../plot/plotly.ts";
 import {
   cellsOf,
-  pProbeColumns,
+  positionPanels,
   type PProbeFigResult,
   pProbeFigure,
+  pProbePanelCells,
+  pProbePanelColumns,
   rowOrder,
   targetWords,
 } from "./p_probing.ts";
@@ -61,8 +63,9 @@ export function rankDifference(
   return { ours: r(ours), paper: r(paper), cells: n };
 }
 
+/** Both ranks' cells in Figure 5's panels, each row named with its rank. */
 function fig13Cells(res: PProbeFigResult, target: ProbeTarget) {
-  return res.cells.filter((c) => c.target === target).map((c) => ({
+  return res.ranks.flatMap((rank) => pProbePanelCells(res, target, rank)).map((c) => ({
     ...c,
     row: c.row === "baseline" ? "baseline" : `${c.row} · rank ${c.rank}`,
   })).filter((c) => !(c.row === "baseline" && c.rank !== res.ranks[0]));
@@ -77,25 +80,24 @@ function fig13RowOrder(res: PProbeFigResult): string[] {
   ];
 }
 
-/** Figure 13 (a/b first-token or c/d whole-attribute): each row at rank 2 and at rank 4. */
+/**
+ * Figure 13 (a/b first-token or c/d whole-attribute): each row at rank 2 and at rank 4, in
+ * Figure 5's panels (one per special position).
+ */
 export function fig13Spec(res: PProbeFigResult, target: ProbeTarget = "first_token"): VegaLiteSpec {
-  return widenRowLabels(heatmapSpec(
-    fig13Cells(res, target).map((c) => ({
-      row: c.row,
-      column: c.column,
-      ours: c.ours,
-      paper: c.paper,
-    })),
-    {
-      title: `Figure 13: P-probing ${targetWords(target)}, rank ${res.ranks.join(" vs ")}, ` +
-        `ours (paper) [${res.preset}]`,
-      rowOrder: fig13RowOrder(res),
-      columnOrder: pProbeColumns(target),
-      rowTitle: "bioS data · probe rank",
-      columnTitle: "special position i - attribute",
-      cellWidth: 70,
-    },
-  ));
+  return heatmapSpec(fig13Cells(res, target), {
+    title: `Figure 13: P-probing ${targetWords(target)}, rank ${res.ranks.join(" vs ")}, ` +
+      `ours (paper) [${res.preset}]`,
+    subtitle: ["one panel per special position i; – = attribute already seen"],
+    rowOrder: fig13RowOrder(res),
+    columnOrder: pProbePanelColumns(target),
+    panelOrder: positionPanels(),
+    panelColumns: 2,
+    rowTitle: "bioS data · probe rank",
+    labelLines: 2,
+    cellWidth: 46,
+    fontSize: 10,
+  });
 }
 
 /** The interactive Figure 13. */
@@ -107,14 +109,22 @@ export function fig13Plotly(
     fig13Cells(res, target).map((c) => ({
       row: c.row,
       column: c.column,
+      panel: c.panel,
+      belowBaseline: c.belowBaseline,
       ours: c.ours,
       paper: c.paper,
       note: `n=${c.n}, ${c.seeds} seed(s)`,
     })),
     {
-      title: `Figure 13 (${targetWords(target)}), preset ${res.preset}`,
+      title: `Figure 13: P-probing ${targetWords(target)}, rank ${res.ranks.join(" vs ")}, ` +
+        `ours (paper), preset ${res.preset}`,
       rowOrder: fig13RowOrder(res),
-      columnOrder: pProbeColumns(target),
+      columnOrder: pProbePanelColumns(target),
+      panelOrder: positionPanels(),
+      panelColumns: 2,
+      rowTitle: "bioS data · probe rank",
+      columnTitle: "attribute",
+      cellWidth: 84,
     },
   );
 }

@@ -11,16 +11,17 @@ import { currentPreset } from "../config/preset.ts";
 import type { ProbeTarget } from "../probe/head.ts";
 import { FIG3_ROWS } from "./fig3.ts";
 import { heatmapPlotly, type ProbeFigureOptions } from "./probing.ts";
-import { type HeatmapCell, heatmapSpec } from "../plot/specs.ts";
+import { heatmapSpec } from "../plot/specs.ts";
 import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
 import type { PlotlyFigure } from "../plot/plotly.ts";
 import {
-  cellsOf,
   checkRows,
-  pProbeColumns,
+  positionPanels,
   type PProbeFigResult,
   pProbeFigure,
+  pProbePanelCells,
+  pProbePanelColumns,
   rowOrder,
   targetWords,
 } from "./p_probing.ts";
@@ -39,34 +40,39 @@ export async function fig5(opts: ProbeFigureOptions = {}): Promise<PProbeFigResu
   return await pProbeFigure(preset, rows, [getPreset(preset).probe.pRank], { ...opts, preset });
 }
 
-/** The Figure 5 heatmap (first-token by default; whole-attribute = Figure 13c's layout). */
+/**
+ * The Figure 5 heatmap (first-token by default; whole-attribute = Figure 13c's layout), in six
+ * panels, one per special position i (the paper's 36 "i-field" columns split at the position),
+ * so the cells stay legible at notebook width.
+ */
 export function fig5Spec(
   res: PProbeFigResult,
   opts: { target?: ProbeTarget; rank?: number } = {},
 ): VegaLiteSpec {
   const target = opts.target ?? "first_token";
   const rank = opts.rank ?? res.ranks[0];
-  const cells: HeatmapCell[] = cellsOf(res, target, rank).map((c) => ({
-    row: c.row,
-    column: c.column,
-    ours: c.ours,
-    paper: c.paper,
-  }));
   const probe = getPreset(res.preset).probe;
-  return heatmapSpec(cells, {
+  return heatmapSpec(pProbePanelCells(res, target, rank), {
     title: `${target === "first_token" ? "Figure 5" : "Figure 13(c)"}: P-probing ` +
       `${targetWords(target)} accuracy, rank ${rank}` +
       (probe.classifier === "readout" ? " (readout classifier)" : "") +
       `, ours (paper: rank 2) [${res.preset}]`,
+    subtitle: [
+      "one panel per special position i (the token before the i-th attribute of an entry); " +
+      "– = attribute already seen",
+    ],
     rowOrder: rowOrder(),
-    columnOrder: pProbeColumns(target),
+    columnOrder: pProbePanelColumns(target),
+    panelOrder: positionPanels(),
+    panelColumns: 2,
     rowTitle: "bioS pretraining data",
-    columnTitle: "special position i - attribute (– = already seen)",
-    cellWidth: 70,
+    labelLines: 2,
+    cellWidth: 46,
+    fontSize: 10,
   });
 }
 
-/** The interactive Figure 5 (hover: test entries defining the cell, seeds). */
+/** The interactive Figure 5 (hover: test entries defining the cell, seeds), in the same panels. */
 export function fig5Plotly(
   res: PProbeFigResult,
   opts: { target?: ProbeTarget; rank?: number } = {},
@@ -74,17 +80,25 @@ export function fig5Plotly(
   const target = opts.target ?? "first_token";
   const rank = opts.rank ?? res.ranks[0];
   return heatmapPlotly(
-    cellsOf(res, target, rank).map((c) => ({
+    pProbePanelCells(res, target, rank).map((c) => ({
       row: c.row,
       column: c.column,
+      panel: c.panel,
+      belowBaseline: c.belowBaseline,
       ours: c.ours,
       paper: c.paper,
       note: `n=${c.n} test entries, ${c.seeds} seed(s), sd ${c.std.toFixed(1)}`,
     })),
     {
-      title: `P-probing ${targetWords(target)}, rank ${rank}, preset ${res.preset}`,
+      title: `${target === "first_token" ? "Figure 5" : "Figure 13(c)"}: P-probing ` +
+        `${targetWords(target)}, rank ${rank}, ours (paper), preset ${res.preset}`,
       rowOrder: rowOrder(),
-      columnOrder: pProbeColumns(target),
+      columnOrder: pProbePanelColumns(target),
+      panelOrder: positionPanels(),
+      panelColumns: 2,
+      rowTitle: "bioS pretraining data",
+      columnTitle: "attribute",
+      cellWidth: 84,
     },
   );
 }

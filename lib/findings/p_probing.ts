@@ -185,6 +185,62 @@ export function cellsOf(res: PProbeFigResult, target: ProbeTarget, rank: number)
   return res.cells.filter((c) => c.target === target && c.rank === rank);
 }
 
+/**
+ * The majority-guess baseline of each (target, rank, attribute, position), from the result's
+ * baseline row: the accuracy a probe reaches by always answering the most common value.
+ */
+export function pProbeBaselines(res: PProbeFigResult): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const c of res.cells) {
+    if (c.row === "baseline" && c.ours !== null) {
+      out.set(`${c.target}/${c.rank}/${c.attribute}/${c.position}`, c.ours);
+    }
+  }
+  return out;
+}
+
+/** One P-probing cell placed in Figure 5's panels: one panel per special position. */
+export interface PProbePanelCell extends PProbeFigCell {
+  /** "position i". */
+  panel: string;
+  /** Ours below the majority guess of the attribute (baseline row excluded). */
+  belowBaseline: boolean;
+}
+
+/** The panel of special position `i`. */
+export const positionPanel = (i: number): string => `position ${i}`;
+
+/** The panels of a P-probing figure, in order. */
+export const positionPanels = (): string[] =>
+  Array.from({ length: P_POSITIONS }, (_, i) => positionPanel(i));
+
+/**
+ * The cells of one target and rank laid out in panels: the panel is the special position, the
+ * column the attribute's short name (the paper's "i-field" split at the dash), and each cell
+ * flagged when ours is below the majority-guess baseline.
+ */
+export function pProbePanelCells(
+  res: PProbeFigResult,
+  target: ProbeTarget,
+  rank: number,
+): PProbePanelCell[] {
+  const base = pProbeBaselines(res);
+  return cellsOf(res, target, rank).map((c) => {
+    const b = base.get(`${c.target}/${c.rank}/${c.attribute}/${c.position}`);
+    return {
+      ...c,
+      column: P_PROBE_SHORT[c.attribute],
+      panel: positionPanel(c.position),
+      belowBaseline: c.row !== "baseline" && c.ours !== null && b !== undefined && c.ours < b,
+    };
+  });
+}
+
+/** The panels' columns: the attributes' short names, in the paper's order. */
+export function pProbePanelColumns(target: ProbeTarget = "first_token"): string[] {
+  return pProbeAttributes(target).map((a) => P_PROBE_SHORT[a]);
+}
+
 /** Row order of the heatmaps: the paper's, baseline last. */
 export const rowOrder =
   (): string[] => [...PAPER_CONFIG_NAMES.filter((r) => r !== "baseline"), "baseline"];

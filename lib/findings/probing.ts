@@ -13,7 +13,8 @@ import type { WorkerRequest } from "../cli/run.ts";
 import { ensureRuns, type FindingRunOptions, isDone, rowRequest } from "./runs.ts";
 import { FIG3_ROWS, HEADLINE_ROWS } from "./fig3.ts";
 import type { PlotlyFigure } from "../plot/plotly.ts";
-import { cellLabel } from "../plot/specs.ts";
+import { BELOW_BASELINE_MARK, BELOW_BASELINE_NOTE, cellLabel } from "../plot/specs.ts";
+import { accuracyColorscale } from "../plot/colors.ts";
 
 /** A probe kind as the worker requests name it. */
 export type ProbeKind = "pprobe" | "qprobe";
@@ -202,43 +203,114 @@ export interface PlotlyHeatCell {
   paper: number | null;
   /** Extra hover text (e.g. "n=120, 1 seed"). */
   note?: string;
+  /** The panel the cell is drawn in, when the figure has panels. */
+  panel?: string;
+  /** Ours below the majority-guess baseline: marked as in the static figure. */
+  belowBaseline?: boolean;
 }
 
-/** A plotly heatmap whose cells read "ours (paper)" and whose hover adds each cell's note. */
+/** Options of {@link heatmapPlotly}. */
+export interface HeatmapPlotlyOptions {
+  title: string;
+  rowOrder: string[];
+  columnOrder: string[];
+  cellWidth?: number;
+  rowTitle?: string;
+  columnTitle?: string;
+  /** Small multiples, one per panel, in this order (cells carry `panel`). */
+  panelOrder?: string[];
+  /** Panels per line (default 3). */
+  panelColumns?: number;
+}
+
+/**
+ * A plotly heatmap whose cells read "ours (paper)" and whose hover adds each cell's note, on the
+ * static figures' colour ramp (dark = high), with its title and axis titles, cells below the
+ * majority-guess baseline marked, and optionally one panel per `panel` (as the static figure).
+ */
 export function heatmapPlotly(
   cells: readonly PlotlyHeatCell[],
-  opts: { title: string; rowOrder: string[]; columnOrder: string[]; cellWidth?: number },
+  opts: HeatmapPlotlyOptions,
 ): PlotlyFigure {
   const rows = opts.rowOrder.filter((r) => cells.some((c) => c.row === r));
   const cols = opts.columnOrder.filter((k) => cells.some((c) => c.column === k));
-  const at = new Map(cells.map((c) => [`${c.row}\u0000${c.column}`, c]));
-  const get = (r: string, k: string) => at.get(`${r}\u0000${k}`);
-  return {
-    data: [{
+  const panels = opts.panelOrder?.filter((p) => cells.some((c) => c.panel === p)) ?? [""];
+  const key = (p: string, r: string, k: string) => `${p}\u0000${r}\u0000${k}`;
+  const at = new Map(
+    cells.map((c) => [key(opts.panelOrder ? c.panel ?? "" : "", c.row, c.column), c]),
+  );
+  const perLine = opts.panelOrder ? Math.min(opts.panelColumns ?? 3, panels.length) : 1;
+  const lines = Math.ceil(panels.length / perLine);
+  const anyBelow = cells.some((c) => c.belowBaseline);
+  const data = panels.map((p, i) => {
+    const get = (r: string, k: string) => at.get(key(p, r, k));
+    const axis = i === 0 ? "" : String(i + 1);
+    return {
       type: "heatmap",
+      name: p || undefined,
+      xaxis: `x${axis}`,
+      yaxis: `y${axis}`,
       x: cols,
       y: rows,
       z: rows.map((r) => cols.map((k) => get(r, k)?.ours ?? null)),
       text: rows.map((r) =>
         cols.map((k) => {
           const c = get(r, k);
-          return c ? cellLabel(c.ours, c.paper) : "";
+          if (!c) return "";
+          const label = cellLabel(c.ours, c.paper);
+          return c.belowBaseline ? `${label} ${BELOW_BASELINE_MARK}` : label;
         })
       ),
       customdata: rows.map((r) => cols.map((k) => get(r, k)?.note ?? "")),
       texttemplate: "%{text}",
-      hovertemplate: "%{y} / %{x}<br>ours (paper): %{text}<br>%{customdata}<extra></extra>",
-      colorscale: "Blues",
+      hovertemplate: `${p ? `${p}: ` : ""}%{y} / %{x}<br>ours (paper): %{text}<br>` +
+        "%{customdata}<extra></extra>",
+      colorscale: accuracyColorscale(),
       zmin: 0,
       zmax: 100,
-    }],
-    layout: {
-      title: opts.title,
-      yaxis: { autorange: "reversed" },
-      xaxis: { side: "top", tickangle: -45 },
-      height: 160 + 28 * rows.length,
-      width: 260 + (opts.cellWidth ?? 72) * cols.length,
-      margin: { l: 240, t: 120 },
+      showscale: i === 0,
+      colorbar: { title: { text: "ours" } },
+    };
+  });
+  const cellW = opts.cellWidth ?? 72;
+  const left = 40 + Math.max(...rows.map((r) => r.length)) * 7;
+  const layout: Record<string, unknown> = {
+    title: {
+      text: anyBelow ? `${opts.title}<br><sub>${BELOW_BASELINE_NOTE}</sub>` : opts.title,
     },
+    height: 170 + lines * (60 + 28 * rows.length),
+    width: left + 140 + perLine * (cellW * cols.length + 30),
+    margin: { l: left, t: 150 },
   };
+  panels.forEach((_, i) => {
+    const axis = i === 0 ? "" : String(i + 1);
+    layout[`xaxis${axis}`] = {
+      type: "category",
+      side: "top",
+      tickangle: opts.panelOrder ? 0 : -45,
+      ...(i === 0 || opts.panelOrder ? { title: { text: opts.columnTitle ?? "" } } : {}),
+    };
+    layout[`yaxis${axis}`] = {
+      type: "category",
+      autorange: "reversed",
+      showticklabels: i % perLine === 0,
+      ...(i % perLine === 0 ? { title: { text: opts.rowTitle ?? "" } } : {}),
+    };
+  });
+  if (opts.panelOrder) {
+    layout.grid = { rows: lines, columns: perLine, pattern: "independent", ygap: 0.25 };
+    layout.annotations = panels.map((p, i) => {
+      const axis = i === 0 ? "" : String(i + 1);
+      return {
+        text: `<b>${p}</b>`,
+        showarrow: false,
+        xref: `x${axis} domain`,
+        yref: `y${axis} domain`,
+        x: 0.5,
+        y: -0.04,
+        yanchor: "top",
+      };
+    });
+  }
+  return { data, layout };
 }

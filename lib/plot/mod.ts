@@ -10,6 +10,7 @@
  * ```
  * @module
  */
+export * from "./colors.ts";
 export * from "./render.ts";
 export * from "./specs.ts";
 export * from "./plotly.ts";

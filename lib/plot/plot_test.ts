@@ -1,22 +1,33 @@
 import * as path from "node:path";
-import { assert, assertEquals, assertRejects } from "../util/assert.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "../util/assert.ts";
 import {
+  ACCURACY_SCHEME,
+  accuracyColor,
+  accuracyColorscale,
   barSpec,
+  BELOW_BASELINE_MARK,
+  BELOW_BASELINE_NOTE,
   cellLabel,
   heatmapSpec,
   inJupyter,
   isPlotlyFigure,
   isVegaLiteSpec,
   lineSpec,
+  normalizePlotlyFigure,
+  NOTEBOOK_PNG_SCALE,
   PLOTLY_MIME,
   plotlyBundle,
   plotlyHtml,
+  plotlyTitleText,
   provenance,
   renderSvg,
   saveFigure,
+  seriesStyles,
   show,
+  svgSize,
   svgToPng,
   toBundle,
+  toDisplay,
   VEGA_LITE_MIME,
 } from "./mod.ts";
 
@@ -60,6 +71,49 @@ Deno.test("heatmapSpec labels every cell ours (paper) and puts the baseline row 
   const svg = await renderSvg(spec);
   for (const text of ["P-probing", "96.3 (96.4)", "9.7 (9.7)", "– (98.1)", "baseline"]) {
     assert(svg.includes(text), `SVG lacks "${text}"`);
+  }
+});
+
+Deno.test("heatmapSpec: whole row labels, a legend within the plot, below-baseline cells marked", async () => {
+  const long = "single+permute2+fullname";
+  const spec: Json = heatmapSpec([
+    { row: long, column: "c", ours: 1, paper: 2, belowBaseline: true },
+    { row: "baseline", column: "c", ours: 5 },
+  ]);
+  // vega cuts labels longer than labelLimit by its estimate of 0.8 x font size a character.
+  assert(spec.encoding.y.axis.labelLimit >= long.length * 10 * 0.8, spec.encoding.y.axis);
+  const legend = spec.layer[1].encoding.color.legend;
+  assert(legend.gradientLength <= 2 * 26, `legend ${legend.gradientLength} px for 2 rows`);
+  assertEquals(spec.title.subtitle, [BELOW_BASELINE_NOTE]);
+  const svg = await renderSvg(spec);
+  assert(svg.includes(long), "row label cut");
+  assert(!svg.includes("…"), "a label was cut with …");
+  assert(svg.includes(`1.0 (2.0) ${BELOW_BASELINE_MARK}`), "below-baseline cell not marked");
+  assert(svg.includes('stroke-dasharray="4,2"'), "below-baseline cell not outlined");
+  // Nothing flagged: no outline layer, no note.
+  const plain: Json = heatmapSpec(cells, { title: "t" });
+  assertEquals(plain.title, "t");
+  assertEquals(plain.layer.length, 3);
+});
+
+Deno.test("heatmapSpec panels: one small heatmap per panel, two-line cells", async () => {
+  const panelCells = [0, 1, 2].flatMap((i) => [
+    { row: "r", column: "a", panel: `position ${i}`, ours: 10 * i, paper: 50 },
+    { row: "r", column: "b", panel: `position ${i}`, ours: 90, paper: null },
+  ]);
+  const spec: Json = heatmapSpec(panelCells, {
+    panelOrder: ["position 2", "position 0", "position 1"],
+    panelColumns: 2,
+    labelLines: 2,
+  });
+  assertEquals(spec.facet.sort, ["position 2", "position 0", "position 1"]);
+  assertEquals(spec.columns, 2);
+  assertEquals(spec.spec.layer.at(-1).mark.lineBreak, "\n");
+  assertEquals(spec.data.values[0].label, "0.0\n(50.0)");
+  assertEquals(spec.data.values[1].label, "90.0");
+  const svg = await renderSvg(spec);
+  for (const t of ["position 0", "position 1", "position 2", "(50.0)"]) {
+    assert(svg.includes(t), `SVG lacks "${t}"`);
   }
 });
 
@@ -165,9 +219,60 @@ Deno.test("plotly HTML escapes its JSON and the bundle carries the plotly MIME t
   const fig = { data: [{ type: "bar", x: ["</script><b>"], y: [1] }], layout: { title: "t" } };
   const html = await plotlyHtml(fig, { plotlyScript: "plotly.min.js" });
   assert(!html.includes("</script><b>"), "unescaped </script> in the page");
-  const b = plotlyBundle(fig, { svg: "<svg/>" });
-  assertEquals(Object.keys(b).sort(), [PLOTLY_MIME, "image/svg+xml", "text/plain"].sort());
+  const b = plotlyBundle(fig, { png: "iVBORw0KGgo=" });
+  assertEquals(Object.keys(b).sort(), [PLOTLY_MIME, "image/png", "text/plain"].sort());
   assertEquals(b["text/plain"], 'plotly figure "t": 1 trace(s)');
+  // plotly.js 3+ draws no title given as a string: both outputs carry {text}.
+  assertEquals((b[PLOTLY_MIME] as Json).layout.title, { text: "t" });
+  assert(html.includes('"title":{"text":"t"}'), "the page's title is not {text}");
+});
+
+Deno.test("normalizePlotlyFigure turns every string title into {text}, and only titles", () => {
+  const fig = {
+    data: [{ type: "heatmap", z: [[1]], colorbar: { title: "ours" } }],
+    layout: {
+      title: "figure",
+      xaxis: { title: "x", type: "category" },
+      yaxis2: { title: { text: "y2" } },
+      coloraxis: { colorbar: { title: "c" } },
+      annotations: [{ text: "kept" }],
+    },
+  };
+  const n: Json = normalizePlotlyFigure(fig);
+  assertEquals(n.layout.title, { text: "figure" });
+  assertEquals(n.layout.xaxis, { title: { text: "x" }, type: "category" });
+  assertEquals(n.layout.yaxis2.title, { text: "y2" });
+  assertEquals(n.layout.coloraxis.colorbar.title, { text: "c" });
+  assertEquals(n.data[0].colorbar.title, { text: "ours" });
+  assertEquals(n.layout.annotations, [{ text: "kept" }]);
+  assertEquals(fig.layout.title, "figure"); // the input is left alone
+  assertEquals(plotlyTitleText(fig), "figure");
+  assertEquals(plotlyTitleText(n), "figure");
+});
+
+Deno.test("the accuracy ramp runs light to dark in both renderers (dark = high)", () => {
+  const scale = accuracyColorscale();
+  assertEquals(scale[0][0], 0);
+  assertEquals(scale.at(-1)![0], 1);
+  const lum = (c: string) => {
+    const [r, g, b] = c.match(/\d+/g)!.map(Number);
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  for (let i = 1; i < scale.length; i++) assert(lum(scale[i][1]) < lum(scale[i - 1][1]));
+  assertEquals(accuracyColor(100), scale.at(-1)![1]);
+  assertEquals(accuracyColor(-5), scale[0][1]);
+  assertEquals(ACCURACY_SCHEME, "blues");
+});
+
+Deno.test("seriesStyles gives 16 series 16 distinct styles, grouped ones one colour each", () => {
+  const s = seriesStyles(16);
+  assertEquals(new Set(s.map((x) => `${x.color}/${x.dash}`)).size, 16);
+  const g = seriesStyles(4, ["a", "a", "b", "b"]);
+  assertEquals(g[0].color, g[1].color);
+  assert(g[0].color !== g[2].color);
+  assertEquals(g[0].plotlyDash, "solid");
+  assertEquals(g[1].plotlyDash, "dash");
+  assertThrows(() => seriesStyles(2, ["a"]), "groups has 1 entries");
 });
 
 Deno.test("show does nothing outside Jupyter; toBundle builds the right MIME bundles", async () => {
@@ -176,14 +281,27 @@ Deno.test("show does nothing outside Jupyter; toBundle builds the right MIME bun
   await show(spec); // a no-op outside the kernel
   assert(isVegaLiteSpec(spec) && !isPlotlyFigure(spec));
   const vl = await toBundle(spec);
-  assertEquals(Object.keys(vl).sort(), [VEGA_LITE_MIME, "image/svg+xml", "text/plain"].sort());
+  // A PNG and no SVG: untrusted classic notebooks and nbconvert's HTML drop SVG.
+  assertEquals(Object.keys(vl).sort(), [VEGA_LITE_MIME, "image/png", "text/plain"].sort());
   assertEquals(vl["text/plain"], 'vega-lite figure "bundle"');
+  const png = Uint8Array.from(atob(vl["image/png"] as string), (c) => c.charCodeAt(0));
+  assertEquals([...png.subarray(0, 8)], PNG_MAGIC);
+  const shown = await toDisplay(spec);
+  const size = shown.metadata["image/png"] as { width: number; height: number };
+  const svg = svgSize(await renderSvg(spec));
+  // Drawn at the SVG's size although the PNG has NOTEBOOK_PNG_SCALE times the pixels.
+  assertEquals(size, svg);
+  assert(svg.width > 100 && svg.height > 50, JSON.stringify(svg));
+  assertEquals(
+    png[16] * 2 ** 24 + png[17] * 2 ** 16 + png[18] * 256 + png[19],
+    svg.width * NOTEBOOK_PNG_SCALE,
+  );
   const plotly = { data: [{ type: "scatter", y: [1, 2] }] };
   assert(isPlotlyFigure(plotly) && !isVegaLiteSpec(plotly));
   const pair = await toBundle({ spec, plotly });
   assertEquals(
     Object.keys(pair).sort(),
-    [PLOTLY_MIME, VEGA_LITE_MIME, "image/svg+xml", "text/plain"].sort(),
+    [PLOTLY_MIME, VEGA_LITE_MIME, "image/png", "text/plain"].sort(),
   );
   assertEquals(await toBundle("# hi"), { "text/markdown": "# hi", "text/plain": "# hi" });
   assertEquals((await toBundle({ markdown: "*x*" }))["text/markdown"], "*x*");

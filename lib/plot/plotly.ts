@@ -52,6 +52,44 @@ export async function plotlyJsSource(): Promise<string> {
   return plotlyJs;
 }
 
+/** plotly.js 3+ ignores a title given as a plain string: it takes `{text: ...}`. */
+function titleObject(t: unknown): unknown {
+  return typeof t === "string" ? { text: t } : t;
+}
+
+/**
+ * A copy of `fig` in the form plotly.js 3+ draws: every title (the figure's, each axis', each
+ * colour bar's) given as a string becomes `{text: ...}`; older plotly took strings and newer
+ * silently draws nothing, so figures written either way render with their titles.
+ */
+export function normalizePlotlyFigure(fig: PlotlyFigure): PlotlyFigure {
+  const layout: Record<string, unknown> = { ...(fig.layout ?? {}) };
+  if ("title" in layout) layout.title = titleObject(layout.title);
+  for (const [k, v] of Object.entries(layout)) {
+    if (/^[xy]axis\d*$|^coloraxis\d*$/.test(k) && typeof v === "object" && v !== null) {
+      const axis = { ...(v as Record<string, unknown>) };
+      if ("title" in axis) axis.title = titleObject(axis.title);
+      const bar = axis.colorbar as Record<string, unknown> | undefined;
+      if (bar && "title" in bar) axis.colorbar = { ...bar, title: titleObject(bar.title) };
+      layout[k] = axis;
+    }
+  }
+  const data = fig.data.map((t) => {
+    const bar = t.colorbar as Record<string, unknown> | undefined;
+    return bar && "title" in bar
+      ? { ...t, colorbar: { ...bar, title: titleObject(bar.title) } }
+      : t;
+  });
+  return { ...fig, data, layout };
+}
+
+/** The text of a figure's title, whichever form it is in ("" when it has none). */
+export function plotlyTitleText(fig: PlotlyFigure): string {
+  const t = fig.layout?.title as { text?: unknown } | string | undefined;
+  if (typeof t === "string") return t;
+  return typeof t?.text === "string" ? t.text : "";
+}
+
 /** JSON safe to put inside a <script> element. */
 function scriptJson(x: unknown): string {
   return JSON.stringify(x).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(
@@ -75,9 +113,10 @@ function escapeHtml(s: string): string {
  *   its own; any other string is used as the `src` of the script (e.g. "plotly.min.js" beside it)
  */
 export async function plotlyHtml(
-  fig: PlotlyFigure,
+  figure: PlotlyFigure,
   options: { title?: string; plotlyScript?: "inline" | string } = {},
 ): Promise<string> {
+  const fig = normalizePlotlyFigure(figure);
   const src = options.plotlyScript ?? "inline";
   const script = src === "inline"
     // "</script" cannot occur in minified plotly.js as a literal, but be sure.
@@ -105,17 +144,22 @@ Plotly.newPlot("figure", ${scriptJson(fig.data)}, ${scriptJson(fig.layout ?? {})
 }
 
 /**
- * A Jupyter MIME bundle for `fig`: the plotly JSON, an `image/svg+xml` fallback when `svg` is
- * given (front ends without a plotly renderer, such as the classic notebook, show that), and
- * text/plain.
+ * A Jupyter MIME bundle for `fig`: the plotly JSON (titles as plotly 3+ takes them), a static
+ * fallback when given, and text/plain. Front ends without a plotly renderer (the classic notebook,
+ * nbconvert's HTML) show the fallback: `png` (base64) is the one that survives an untrusted
+ * notebook and nbconvert's sanitizer; `svg` is dropped by both, so prefer `png`.
  */
-export function plotlyBundle(fig: PlotlyFigure, options: { svg?: string } = {}): MimeBundle {
-  const title = fig.layout?.title as { text?: string } | string | undefined;
-  const name = typeof title === "string" ? title : title?.text;
+export function plotlyBundle(
+  figure: PlotlyFigure,
+  options: { svg?: string; png?: string } = {},
+): MimeBundle {
+  const fig = normalizePlotlyFigure(figure);
+  const name = plotlyTitleText(fig);
   const bundle: MimeBundle = {
     [PLOTLY_MIME]: { data: fig.data, layout: fig.layout ?? {} },
     "text/plain": `plotly figure${name ? ` "${name}"` : ""}: ${fig.data.length} trace(s)`,
   };
+  if (options.png) bundle["image/png"] = options.png;
   if (options.svg) bundle["image/svg+xml"] = options.svg;
   return bundle;
 }

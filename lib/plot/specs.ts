@@ -5,6 +5,7 @@
  * @module
  */
 import type { VegaLiteSpec } from "./render.ts";
+import { ACCURACY_SCHEME } from "./colors.ts";
 
 /** vega-lite v5 schema: our specs use nothing newer, and Jupyter front ends render v5 bundles. */
 export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
@@ -15,11 +16,27 @@ export interface HeatmapCell {
   column: string;
   ours: number | null;
   paper?: number | null;
+  /** The panel the cell is drawn in (see {@link HeatmapOptions.panelOrder}). */
+  panel?: string;
+  /**
+   * Ours is below the majority-guess baseline of its attribute: the cell is outlined and its
+   * label marked with {@link BELOW_BASELINE_MARK}, so a reader does not take it for a signal.
+   */
+  belowBaseline?: boolean;
 }
+
+/** The mark after a cell's label when ours is below the majority-guess baseline. */
+export const BELOW_BASELINE_MARK = "▾";
+
+/** The caption that explains {@link BELOW_BASELINE_MARK}. */
+export const BELOW_BASELINE_NOTE = `${BELOW_BASELINE_MARK} outlined: ours below the ` +
+  "majority-guess baseline (no signal)";
 
 /** Options for {@link heatmapSpec}. */
 export interface HeatmapOptions {
   title?: string;
+  /** Lines under the title (e.g. what the cells read). */
+  subtitle?: string[];
   /** Row order top to bottom (default: first appearance). */
   rowOrder?: string[];
   /** Column order left to right (default: first appearance). */
@@ -32,13 +49,23 @@ export interface HeatmapOptions {
   format?: (v: number) => string;
   /** Width of one cell in pixels (default 78). */
   cellWidth?: number;
-  /** Height of one cell in pixels (default 26). */
+  /** Height of one cell in pixels (default 26; 30 with two-line labels). */
   cellHeight?: number;
+  /** Cell text: "ours (paper)" on one line (default) or ours over "(paper)" on two. */
+  labelLines?: 1 | 2;
+  /** Font size of the cell text (default 11). */
+  fontSize?: number;
   /** Axis titles. */
   rowTitle?: string;
   columnTitle?: string;
   /** Legend title for the color scale (default "ours"). */
   legendTitle?: string;
+  /**
+   * Panels: cells are drawn in small multiples by their `panel`, in this order, wrapped after
+   * `panelColumns` panels (default 3). Without it the heatmap is one panel.
+   */
+  panelOrder?: string[];
+  panelColumns?: number;
 }
 
 const fmt1 = (v: number) => v.toFixed(1);
@@ -67,28 +94,53 @@ function completeOrder(order: string[] | undefined, values: string[]): string[] 
 }
 
 /**
+ * The pixels vega reserves for an axis label of `text` at `fontSize` (default 10, vega's). Without
+ * a canvas vega estimates a text's width as 0.8 x font size per character and cuts a label longer
+ * than the axis' labelLimit with "…"; a limit of at least this keeps the whole label.
+ */
+export function labelWidth(text: string, fontSize = 10): number {
+  return Math.ceil(text.length * fontSize * 0.8) + 4;
+}
+
+/**
  * A heatmap of our accuracies, each cell reading "ours (paper)" (the paper's value in brackets),
  * in the layout of the paper's heatmap figures (rows and columns in the given order). A row named
- * like `options.baseline` is drawn in grey at the bottom, outside the color scale.
+ * like `options.baseline` is drawn in grey at the bottom, outside the color scale. Row labels are
+ * given the room they need (never cut), the colour legend fits the plot's height, cells flagged
+ * `belowBaseline` are outlined and marked, and with `panelOrder` the cells are drawn as small
+ * multiples (one panel per `panel`).
  */
 export function heatmapSpec(rows: HeatmapCell[], options: HeatmapOptions = {}): VegaLiteSpec {
   const baseline = options.baseline ?? "baseline";
   const format = options.format ?? fmt1;
   const domain = options.domain ?? [0, 100];
   const mid = (domain[0] + domain[1]) / 2;
+  const twoLines = options.labelLines === 2;
   let rowOrder = completeOrder(options.rowOrder, rows.map((r) => r.row));
   if (!options.rowOrder?.includes(baseline) && rowOrder.includes(baseline)) {
     rowOrder = [...rowOrder.filter((r) => r !== baseline), baseline];
   }
   const columnOrder = completeOrder(options.columnOrder, rows.map((r) => r.column));
-  const values = rows.map((r) => ({
-    row: r.row,
-    column: r.column,
-    ours: r.ours ?? null,
-    paper: r.paper ?? null,
-    label: cellLabel(r.ours, r.paper, format),
-    isBaseline: r.row === baseline,
-  }));
+  const anyBelow = rows.some((r) => r.belowBaseline);
+  const values = rows.map((r) => {
+    const o = r.ours ?? null;
+    let label = twoLines
+      ? [cellLabel(o, null, format), ...(r.paper != null ? [`(${format(r.paper)})`] : [])]
+        .join("\n")
+      : cellLabel(o, r.paper, format);
+    if (r.belowBaseline) label = `${label} ${BELOW_BASELINE_MARK}`;
+    return {
+      row: r.row,
+      column: r.column,
+      ...(options.panelOrder ? { panel: r.panel ?? "" } : {}),
+      ours: o,
+      paper: r.paper ?? null,
+      label,
+      isBaseline: r.row === baseline,
+      below: r.belowBaseline === true,
+    };
+  });
+  const cellHeight = options.cellHeight ?? (twoLines ? 30 : 26);
   const x = {
     field: "column",
     type: "nominal",
@@ -101,48 +153,95 @@ export function heatmapSpec(rows: HeatmapCell[], options: HeatmapOptions = {}): 
     type: "nominal",
     sort: rowOrder,
     title: options.rowTitle ?? null,
-    axis: { domain: false, ticks: false },
+    axis: {
+      domain: false,
+      ticks: false,
+      labelLimit: Math.max(180, ...rowOrder.map((r) => labelWidth(r))),
+    },
   };
+  const layer = [
+    {
+      // Baseline cells and missing numbers: neutral grey, not on the color scale.
+      transform: [{ filter: "datum.isBaseline || datum.ours === null" }],
+      mark: { type: "rect", color: "#e6e6e6", stroke: "white" },
+    },
+    {
+      transform: [{ filter: "!datum.isBaseline && datum.ours !== null" }],
+      mark: { type: "rect", stroke: "white" },
+      encoding: {
+        color: {
+          field: "ours",
+          type: "quantitative",
+          scale: { scheme: ACCURACY_SCHEME, domain },
+          title: options.legendTitle ?? "ours",
+          // A legend longer than the plot would be cut off at the figure's bottom edge.
+          legend: { gradientLength: Math.max(40, Math.min(200, rowOrder.length * cellHeight)) },
+        },
+      },
+    },
+    ...(anyBelow
+      ? [{
+        transform: [{ filter: "datum.below" }],
+        mark: {
+          type: "rect",
+          fill: null,
+          stroke: "#d95f02",
+          strokeWidth: 2,
+          strokeDash: [4, 2],
+          // Inside the cell, so neighbouring cells' white borders do not hide it.
+          width: { band: 0.9 },
+          height: { band: 0.84 },
+        },
+      }]
+      : []),
+    {
+      mark: {
+        type: "text",
+        fontSize: options.fontSize ?? 11,
+        ...(twoLines ? { lineBreak: "\n" } : {}),
+      },
+      encoding: {
+        text: { field: "label", type: "nominal" },
+        color: {
+          condition: {
+            test: `!datum.isBaseline && datum.ours !== null && datum.ours > ${mid}`,
+            value: "white",
+          },
+          value: "black",
+        },
+      },
+    },
+  ];
+  const subtitle = [...(options.subtitle ?? []), ...(anyBelow ? [BELOW_BASELINE_NOTE] : [])];
+  const title = subtitle.length
+    ? { title: { text: options.title ?? "", subtitle } }
+    : options.title
+    ? { title: options.title }
+    : {};
+  const size = { width: { step: options.cellWidth ?? 78 }, height: { step: cellHeight } };
+  const config = { view: { stroke: null }, font: "DejaVu Sans" };
+  if (options.panelOrder) {
+    const panels = completeOrder(options.panelOrder, values.map((v) => v.panel ?? ""));
+    const spec = {
+      $schema: VEGA_LITE_SCHEMA,
+      ...title,
+      data: { values },
+      facet: { field: "panel", type: "nominal", sort: panels, title: null },
+      columns: options.panelColumns ?? 3,
+      spec: { ...size, encoding: { x, y }, layer },
+      resolve: { axis: { x: "independent" } },
+      config: { ...config, header: { labelFontSize: 12, labelFontWeight: "bold" } },
+    };
+    return spec as unknown as VegaLiteSpec;
+  }
   const spec = {
     $schema: VEGA_LITE_SCHEMA,
-    ...(options.title ? { title: options.title } : {}),
+    ...title,
     data: { values },
-    width: { step: options.cellWidth ?? 78 },
-    height: { step: options.cellHeight ?? 26 },
+    ...size,
     encoding: { x, y },
-    layer: [
-      {
-        // Baseline cells and missing numbers: neutral grey, not on the color scale.
-        transform: [{ filter: "datum.isBaseline || datum.ours === null" }],
-        mark: { type: "rect", color: "#e6e6e6", stroke: "white" },
-      },
-      {
-        transform: [{ filter: "!datum.isBaseline && datum.ours !== null" }],
-        mark: { type: "rect", stroke: "white" },
-        encoding: {
-          color: {
-            field: "ours",
-            type: "quantitative",
-            scale: { scheme: "blues", domain },
-            title: options.legendTitle ?? "ours",
-          },
-        },
-      },
-      {
-        mark: { type: "text", fontSize: 11 },
-        encoding: {
-          text: { field: "label", type: "nominal" },
-          color: {
-            condition: {
-              test: `!datum.isBaseline && datum.ours !== null && datum.ours > ${mid}`,
-              value: "white",
-            },
-            value: "black",
-          },
-        },
-      },
-    ],
-    config: { view: { stroke: null }, font: "DejaVu Sans" },
+    layer,
+    config,
   };
   return spec as unknown as VegaLiteSpec;
 }
