@@ -498,6 +498,11 @@ export class GPT implements CausalLM {
     const q = applyRotary(project("wq", "bq", ad?.q), consts.q);
     const k = applyRotary(project("wk", "bk"), consts.k);
     const v = project("wv", "bv", ad?.v);
+    const fusedAttention = fusedOps()?.attention; // WASM + OpenBLAS: same math, no transposes
+    if (fusedAttention) {
+      const merged = tf.reshape(fusedAttention(q, k, v, consts.mask), [B * T, c.dModel]);
+      return this.#dropout(linear(merged as tf.Tensor2D, p[`${h}.wo`], p[`${h}.bo`]), pass);
+    }
     // [B, T, H, hd] -> [B*H, T, hd]
     const heads = (t: tf.Tensor4D) =>
       tf.reshape(tf.transpose(t, [0, 2, 1, 3]), [B * H, T, hd]) as tf.Tensor3D;

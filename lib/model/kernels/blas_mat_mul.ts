@@ -91,7 +91,7 @@ export function blasBatchMatMul(blas: Blas, threads: number): KernelFunc {
 }
 
 /** Runs `fn` with BLAS on `n` threads, then restores `threads` (the process setting). */
-function withThreads(blas: Blas, n: number, fn: () => void): void {
+export function withThreads(blas: Blas, n: number, fn: () => void): void {
   const before = blas.threads();
   if (n === before) return fn();
   blas.setThreads(n);

@@ -10,6 +10,7 @@ import { installKernels } from "./mod.ts";
 import { wasmBatchMatMulConfig } from "./batch_mat_mul.ts";
 import { type Blas, blasCandidates, loadBlas, openBlas, preferredCoreType } from "./blas.ts";
 import { assertClose, rand, runOn, valueAndGrads } from "./testing.ts";
+import { fusedOps } from "./fused.ts";
 import type { WasmBackend } from "./wasm_internals.ts";
 import { createGPT, gptConfig } from "../gpt.ts";
 import { trainSteps } from "../../train/loop.ts";
@@ -128,6 +129,44 @@ Deno.test({
     check();
     big.dispose();
     check();
+  },
+});
+
+/** Attention's core: fused where available (BLAS mode), else the model's op-by-op form. */
+function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, mask: tf.Tensor | null) {
+  const [B, T, H, hd] = q.shape;
+  const fused = fusedOps()?.attention;
+  if (fused) {
+    return fused(q as tf.Tensor4D, k as tf.Tensor4D, v as tf.Tensor4D, mask as tf.Tensor2D);
+  }
+  const heads = (t: tf.Tensor) => tf.reshape(tf.transpose(t, [0, 2, 1, 3]), [B * H, T, hd]);
+  let att = tf.matMul(heads(q), heads(k), false, true);
+  if (mask) att = tf.add(att, mask);
+  const y = tf.matMul(tf.softmax(att), heads(v));
+  return tf.transpose(tf.reshape(y, [B, H, T, hd]), [0, 2, 1, 3]);
+}
+
+Deno.test({
+  name: "fused attention (BLAS mode) matches the op-by-op form on CPU, with and without a mask",
+  ignore,
+  fn: () => {
+    useBlas(true);
+    tf.setBackend("wasm");
+    assert(fusedOps()?.attention !== undefined, "BLAS mode registers the fused attention");
+    for (const [B, T, H, hd] of [[1, 1, 1, 1], [1, 5, 3, 7], [2, 9, 2, 4], [2, 16, 4, 8]]) {
+      const causal = new Float32Array(T * T).map((_, i) => (i % T > Math.floor(i / T) ? -1e9 : 0));
+      const shape = [B, T, H, hd];
+      for (const masked of [false, true]) {
+        // The mask is a constant of the model: made inside, so no gradient is asked of it.
+        const mask = () => (masked ? tf.tensor2d(causal, [T, T]) : null);
+        assertClose(
+          [rand(shape), rand(shape), rand(shape)],
+          valueAndGrads((q, k, v) => attention(tf.mul(q, 2), k, v, mask())),
+        );
+      }
+    }
+    useBlas(false);
+    assertEquals(fusedOps()?.attention, undefined, "plain WASM has no fused attention");
   },
 });
 

@@ -12,6 +12,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
 import { simdKernels } from "./simd.ts";
+import { ATTENTION, ATTENTION_GRAD } from "./attention.ts";
 import { heapF32, heapI32, offsetOf, sizeOf, type WasmBackend } from "./wasm_internals.ts";
 
 const K = {
@@ -273,6 +274,17 @@ export interface FusedOps {
    * (probs - onehot(targets)) * dy * weights, per row.
    */
   xentGrad(probs: tf.Tensor, targets: tf.Tensor, weights: tf.Tensor, dy: tf.Tensor): tf.Tensor2D;
+  /**
+   * softmax(q k^T + mask) v per batch and head for q, k, v [B, T, H, hd] and an optional additive
+   * mask [T, T]; the result is [B, T, H, hd]. Differentiable in q, k, v. Present in BLAS mode
+   * only (see attention.ts).
+   */
+  attention?: (
+    q: tf.Tensor4D,
+    k: tf.Tensor4D,
+    v: tf.Tensor4D,
+    mask: tf.Tensor2D | null,
+  ) => tf.Tensor4D;
   adamW(
     params: readonly tf.Variable[],
     grads: readonly tf.Tensor[],
@@ -351,10 +363,35 @@ const OPS: FusedOps = {
   },
 };
 
+const WITH_ATTENTION: FusedOps = {
+  ...OPS,
+  attention(q, k, v, mask) {
+    const f = tf.customGrad((qIn, kIn, vIn, save) => {
+      const inputs: tf.NamedTensorMap = {
+        q: qIn as tf.Tensor,
+        k: kIn as tf.Tensor,
+        v: vIn as tf.Tensor,
+      };
+      if (mask) inputs.mask = mask;
+      const [y, p] = run<tf.Tensor[]>(ATTENTION, inputs);
+      (save as tf.GradSaveFunc)([qIn as tf.Tensor, kIn as tf.Tensor, vIn as tf.Tensor, p]);
+      return {
+        value: y,
+        gradFunc: (dy: tf.Tensor, [qs, ks, vs, ps]: tf.Tensor[]) =>
+          run<tf.Tensor[]>(ATTENTION_GRAD, { q: qs, k: ks, v: vs, p: ps, dy }),
+      };
+    });
+    return f(q, k, v) as tf.Tensor4D;
+  },
+};
+
 /**
  * The fused operations when the current backend has our fused kernels (the "wasm" backend after
- * `initBackend`, unless `PLM_FUSED=off`), else undefined: use the op-by-op form then.
+ * `initBackend`, unless `PLM_FUSED=off`; `attention` only in BLAS mode), else undefined: use the
+ * op-by-op form then.
  */
 export function fusedOps(): FusedOps | undefined {
-  return tf.getKernel(K.adamW, tf.getBackend()) ? OPS : undefined;
+  const backend = tf.getBackend();
+  if (!tf.getKernel(K.adamW, backend)) return undefined;
+  return tf.getKernel(ATTENTION, backend) ? WITH_ATTENTION : OPS;
 }

@@ -13,6 +13,7 @@ import { rememberStock } from "./stock.ts";
 import type { Blas } from "./blas.ts";
 import { blasBatchMatMulConfig } from "./blas_mat_mul.ts";
 import { fusedKernelConfigs } from "./fused.ts";
+import { ATTENTION, ATTENTION_GRAD, attentionKernelConfigs } from "./attention.ts";
 
 /** Options of {@linkcode installKernels}. */
 export interface KernelOptions {
@@ -34,6 +35,10 @@ export function kernelConfigsFor(backendName: string, opts: KernelOptions = {}):
         wasmSumConfig,
         wasmGatherV2Config,
         ...(opts.fused === false ? [] : fusedKernelConfigs),
+        // Attention's core needs strided products: OpenBLAS only.
+        ...(opts.fused === false || !opts.blas
+          ? []
+          : attentionKernelConfigs(opts.blas.lib, opts.blas.threads)),
       ];
     case "cpu":
       return [unsortedSegmentSumConfig("cpu")];
@@ -41,6 +46,13 @@ export function kernelConfigsFor(backendName: string, opts: KernelOptions = {}):
       return [];
   }
 }
+
+/** Kernels that only some options register. */
+const optionalKernels = [
+  ...fusedKernelConfigs.map((c) => c.kernelName),
+  ATTENTION,
+  ATTENTION_GRAD,
+];
 
 /** Per backend, the options our kernels were installed with (as a key). */
 const installed = new Map<string, string>();
@@ -55,11 +67,10 @@ export function installKernels(backendName: string, opts: KernelOptions = {}): s
   const key = `${backendName}${opts.blas ? `/blas${opts.blas.threads}` : ""}` +
     (opts.fused === false ? "/unfused" : "");
   if (installed.get(backendName) === key) return configs.map((c) => c.kernelName);
-  // Switching the fused kernels off must also remove them (fusedOps looks them up).
-  if (opts.fused === false) {
-    for (const c of fusedKernelConfigs) {
-      if (tf.getKernel(c.kernelName, backendName)) tf.unregisterKernel(c.kernelName, backendName);
-    }
+  // Kernels of ours that these options leave out must go too (fusedOps looks them up).
+  const keep = new Set(configs.map((c) => c.kernelName));
+  for (const name of optionalKernels) {
+    if (!keep.has(name) && tf.getKernel(name, backendName)) tf.unregisterKernel(name, backendName);
   }
   for (const config of configs) {
     const current = tf.getKernel(config.kernelName, backendName);

@@ -15,6 +15,8 @@
  * - `sumSquares`, `adamW`: the global gradient norm and the AdamW update of one parameter in one
  *   pass, with the optimizer's exact float32 operation order.
  * - `colSum`: the sum of the rows of a matrix (bias gradients).
+ * - `softmax`, `softmaxGrad`: row softmax with an optional additive mask that repeats every
+ *   `period` rows (attention's causal mask), and its backward pass p (dp - sum(p dp)).
  * - `xentGrad`: the gradient of the LM head's weighted cross-entropy with respect to the logits,
  *   (softmax - one-hot) dy w, from the saved softmax.
  * @module
@@ -549,6 +551,97 @@ function colSumDef(): FuncDef {
 }
 
 /**
+ * softmax(x, mask, out, rows, n, period): per row of x [rows, n], out = e^(s - max s) / sum with
+ * s = x; softmaxMasked: s = x + mask[r % period] (mask [period, n]). out may be x.
+ */
+function softmaxDef(masked: boolean): FuncDef {
+  const f = new Frame();
+  const [x, mask, out, rows, n, period] = Array.from({ length: 6 }, () => f.param("i32"));
+  const r = f.local("i32"), row = f.local("i32"), mrow = f.local("i32");
+  const mx = f.local("f32"), sum = f.local("f32"), inv = f.local("f32");
+  const accV = f.local("v128"), accS = f.local("f32"), mxV = f.local("v128");
+  const tmp = f.scratch(3);
+  const rowAt = (base: number, o: Code) => op("i32.add", op("i32.add", get(base), get(row)), o);
+  const s = (L: Lanes, o: Code) =>
+    masked ? L.add(L.load(rowAt(x, o)), L.load(op("i32.add", get(mrow), o))) : L.load(rowAt(x, o));
+  return f.def(masked ? "softmaxMasked" : "softmax", [
+    forRange(
+      r,
+      i32(0),
+      get(rows),
+      1,
+      set(row, bytes(imul(get(r), get(n)))),
+      masked
+        ? set(
+          mrow,
+          op("i32.add", get(mask), bytes(imul(op("i32.rem_u", get(r), get(period)), get(n)))),
+        )
+        : [],
+      set(accV, VECTOR.c(-Infinity)),
+      set(accS, f32(-Infinity)),
+      each(f, get(n), (L, o) => {
+        const a = L.width === 4 ? accV : accS;
+        return [set(a, L.clampMax(get(a), s(L, o)))];
+      }),
+      set(
+        mx,
+        op(
+          "f32.max",
+          op(
+            "f32.max",
+            op("f32.max", lane(get(accV), 0), lane(get(accV), 1)),
+            op("f32.max", lane(get(accV), 2), lane(get(accV), 3)),
+          ),
+          get(accS),
+        ),
+      ),
+      set(mxV, VECTOR.splat(get(mx))),
+      set(accV, VECTOR.c(0)),
+      set(accS, f32(0)),
+      each(f, get(n), (L, o) => {
+        const [e, t1, t2] = tmp(L);
+        const a = L.width === 4 ? accV : accS;
+        return [
+          set(e, exp(L, L.sub(s(L, o), get(L.width === 4 ? mxV : mx)), t1, t2)),
+          L.store(rowAt(out, o), get(e)),
+          set(a, L.add(get(a), get(e))),
+        ];
+      }),
+      set(sum, op("f32.add", VECTOR.hsum(accV), get(accS))),
+      set(inv, op("f32.div", f32(1), get(sum))),
+      each(f, get(n), (L, o) => [
+        L.store(rowAt(out, o), L.mul(L.load(rowAt(out, o)), L.splat(get(inv)))),
+      ]),
+    ),
+  ]);
+}
+
+/** softmaxGrad(p, dp, out, rows, n): out = p (dp - sum(p dp)) per row; out may be dp. */
+function softmaxGradDef(): FuncDef {
+  const f = new Frame();
+  const [p, dp, out, rows, n] = Array.from({ length: 5 }, () => f.param("i32"));
+  const r = f.local("i32"), row = f.local("i32"), dot = f.local("f32");
+  const acc = { v: f.local("v128"), s: f.local("f32") };
+  const rowAt = (base: number, o: Code) => op("i32.add", op("i32.add", get(base), get(row)), o);
+  return f.def("softmaxGrad", [
+    forRange(
+      r,
+      i32(0),
+      get(rows),
+      1,
+      set(row, bytes(imul(get(r), get(n)))),
+      rowSum(f, get(n), acc, dot, (L, o) => L.mul(L.load(rowAt(p, o)), L.load(rowAt(dp, o)))),
+      each(f, get(n), (L, o) => [
+        L.store(
+          rowAt(out, o),
+          L.mul(L.load(rowAt(p, o)), L.sub(L.load(rowAt(dp, o)), L.splat(get(dot)))),
+        ),
+      ]),
+    ),
+  ]);
+}
+
+/**
  * xentGrad(p, t, w, out, rows, v, dy): with s = dy w[i], out[i, j] = p[i, j] s, minus s at
  * j = t[i] (t int32, in range): the float32 operations of lmHeadLoss's gradient.
  */
@@ -652,6 +745,16 @@ export interface SimdKernels {
   ): void;
   colSum(x: number, out: number, rows: number, cols: number): void;
   xentGrad(p: number, t: number, w: number, out: number, rows: number, v: number, dy: number): void;
+  softmax(x: number, mask: number, out: number, rows: number, n: number, period: number): void;
+  softmaxMasked(
+    x: number,
+    mask: number,
+    out: number,
+    rows: number,
+    n: number,
+    period: number,
+  ): void;
+  softmaxGrad(p: number, dp: number, out: number, rows: number, n: number): void;
 }
 
 /** The module's binary (built once). */
@@ -667,6 +770,9 @@ export function simdModuleBytes(): Uint8Array<ArrayBuffer> {
     adamWDef(),
     colSumDef(),
     xentGradDef(),
+    softmaxDef(false),
+    softmaxDef(true),
+    softmaxGradDef(),
   ]);
 }
 

@@ -68,6 +68,7 @@ const OPS: Record<string, number[]> = {
   "i32.or": [0x72],
   "i32.shl": [0x74],
   "i32.shr_u": [0x76],
+  "i32.rem_u": [0x70],
   "f32.abs": [0x8b],
   "f32.neg": [0x8c],
   "f32.sqrt": [0x91],
