@@ -74,7 +74,8 @@ export const FINDINGS: Record<string, Finding> = {
   fig3: {
     describe: "Figure 3: 16 bioS rows, P_test QA after pretrain + QA finetune (--mix: + MIX)",
     run: async (a, dir) => {
-      const res = await fig3(a);
+      // Without --mix this is notebook 03's figure: the QA block alone.
+      const res = await fig3({ ...a, mix: a.mix ? true : "none" });
       console.log(fig3Table(res).toString());
       reportEffects(fig3Effects(res));
       // With the MIX block it is notebook 04's figure; fig3 stays the QA block of notebook 03.
@@ -95,7 +96,7 @@ export const FINDINGS: Record<string, Finding> = {
       const res = await fig6({ ...a, rows: undefined });
       reportEffects(fig6Effects(res));
       const saved = await saveFig6(res, { dir });
-      return files(saved.fig6 ?? {}, saved.fig15);
+      return files(saved.fig6 ?? {}, saved.fig15, saved.bars);
     },
   },
   fig7: {

@@ -37,6 +37,7 @@ import { type CurvePoint, heatmapSpec, lineSpec, type ReferenceLine } from "../p
 import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
 import type { PlotlyFigure } from "../plot/plotly.ts";
+import { accuracyColorscale } from "../plot/colors.ts";
 
 /** The row of Figure 1 we run (the paper's bioR single row needs bioR data, which we lack). */
 export const FIG1_ROW = "single";
@@ -420,9 +421,8 @@ export function fig1aSpec(res: Fig1Result): VegaLiteSpec {
       columnTitle: "attribute",
       cellWidth: 84,
     },
-  ) as unknown as { encoding: { y: { axis: Record<string, unknown> } } };
-  spec.encoding.y.axis.labelLimit = 300; // the row labels are longer than the default 180 px
-  return spec as unknown as VegaLiteSpec;
+  );
+  return spec;
 }
 
 /** The interactive Figure 1(a) (hover: ours ± std, seeds, paper). */
@@ -448,15 +448,19 @@ export function fig1aPlotly(res: Fig1Result): PlotlyFigure {
       texttemplate: "%{text}",
       hovertemplate: "%{y} / %{x}<br>ours %{z:.1f} ± %{customdata[0]:.1f} " +
         "(%{customdata[1]} seeds)<br>(paper in brackets)<extra></extra>",
-      colorscale: "Viridis",
+      colorscale: accuracyColorscale(),
+      colorbar: { title: { text: "ours" } },
       zmin: 0,
       zmax: 100,
     }],
     layout: {
-      title: `Figure 1(a): P_test QA accuracy, preset ${res.preset}`,
-      yaxis: { autorange: "reversed" },
-      height: 160 + 40 * methods.length,
-      width: 860,
+      title: {
+        text: `Figure 1(a): P_test QA accuracy on bioS single, ours (paper), preset ${res.preset}`,
+      },
+      xaxis: { type: "category", title: { text: "attribute" } },
+      yaxis: { type: "category", autorange: "reversed", title: { text: "bioS single" } },
+      height: 180 + 40 * methods.length,
+      width: 960,
       margin: { l: 330 },
     },
   };
@@ -541,8 +545,8 @@ export function fig1bPlotly(res: Fig1Result): PlotlyFigure {
         `${res.curveStepsFactor === 1 ? "" : `, ${res.curveStepsFactor}x steps`}` +
         `, preset ${res.preset}` +
         " (dotted: the paper's approximate end values)",
-      xaxis: { title: "training step" },
-      yaxis: { title: "accuracy (%)", range: [0, 100] },
+      xaxis: { title: { text: "training step" } },
+      yaxis: { title: { text: "accuracy (%)" }, range: [0, 100] },
       width: 860,
       height: 440,
     },

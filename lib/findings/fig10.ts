@@ -18,6 +18,7 @@ import { heatmapSpec } from "../plot/specs.ts";
 import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
 import type { PlotlyFigure } from "../plot/plotly.ts";
+import { accuracyColorscale } from "../plot/colors.ts";
 
 /** The paper's QA ratios of Figure 10, in printed order. */
 export const FIG10_QARS: readonly number[] = [0.1, 0.2, 0.3, 0.4, 0.6, 0.8, 0.9];
@@ -256,17 +257,21 @@ export function fig10Plotly(res: Fig10Result): PlotlyFigure {
       hovertemplate: "%{y}, QAr %{x}<br>P_test %{z:.1f} ± %{customdata[0]:.1f} " +
         "(%{customdata[1]} seeds)<br>P_train %{customdata[2]:.1f}<br>(paper in brackets)" +
         "<extra></extra>",
-      colorscale: "Viridis",
+      colorscale: accuracyColorscale(),
+      colorbar: { title: { text: "ours" } },
       zmin: 0,
       zmax: 100,
     }],
     layout: {
-      title: `Figure 10: mixed training vs QAr, preset ${res.preset}`,
-      xaxis: { title: "QAr", type: "category" },
-      yaxis: { type: "category" },
-      height: 160 + 40 * rows.length,
-      width: 200 + 90 * xs.length,
-      margin: { l: 160 },
+      title: {
+        text: `Figure 10: P_test QA mean after mixed training vs QAr, ours (paper), ` +
+          `preset ${res.preset}`,
+      },
+      xaxis: { title: { text: "QAr (fraction of QA rows)" }, type: "category" },
+      yaxis: { title: { text: "bioS data" }, type: "category" },
+      height: 200 + 40 * rows.length,
+      width: 320 + 100 * xs.length,
+      margin: { l: 200 },
     },
   };
 }

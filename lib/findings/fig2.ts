@@ -16,6 +16,7 @@ import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
 import { cellLabel, VEGA_LITE_SCHEMA } from "../plot/specs.ts";
 import type { PlotlyFigure } from "../plot/plotly.ts";
+import { ACCURACY_SCHEME, accuracyColorscale } from "../plot/colors.ts";
 
 /** The two pretraining rows drawn side by side. */
 export const FIG2_ROWS: readonly string[] = ["single", "multi5+permute"];
@@ -182,7 +183,7 @@ export function fig2Spec(res: Fig2Result): VegaLiteSpec {
             color: {
               field: "ours",
               type: "quantitative",
-              scale: { domain: [0, 100], scheme: "viridis" },
+              scale: { domain: [0, 100], scheme: ACCURACY_SCHEME },
               title: "ours",
             },
             tooltip: [{ field: "label" }, { field: "train" }],
@@ -194,7 +195,8 @@ export function fig2Spec(res: Fig2Result): VegaLiteSpec {
             x: { field: "x", type: "ordinal", sort: null },
             y: { field: "y", type: "ordinal", sort: null },
             text: { field: "label" },
-            color: { condition: { test: "datum.ours > 60", value: "black" }, value: "white" },
+            // Dark cells are high on the shared ramp: white text there.
+            color: { condition: { test: "datum.ours > 50", value: "white" }, value: "black" },
           },
         },
       ],
@@ -235,12 +237,30 @@ export function fig2Plotly(res: Fig2Result): PlotlyFigure {
         texttemplate: "%{text}",
         zmin: 0,
         zmax: 100,
-        colorscale: "Viridis",
+        colorscale: accuracyColorscale(),
+        colorbar: { title: { text: "ours" } },
         showscale: i === 0,
       };
     }),
     layout: {
-      title: `Figure 2 / 11k (preset ${res.preset}): rows q/v rank, columns embedding rank`,
+      title: {
+        text: `Figure 2 / 11k: P_test QA accuracy by finetuning method, ours (paper), ` +
+          `preset ${res.preset}`,
+      },
+      // "0", "128" and "full" are categories: left to plotly, the numbers make the axis linear
+      // and "full" is dropped, which blanked the figure.
+      ...Object.fromEntries(rows.flatMap((_, i) => {
+        const n = i === 0 ? "" : String(i + 1);
+        return [
+          [`xaxis${n}`, { type: "category", title: { text: "embedding update rank r'" } }],
+          [`yaxis${n}`, {
+            type: "category",
+            // Full finetuning on top, as in the static figure and the paper.
+            autorange: "reversed",
+            title: { text: i === 0 ? "LoRA rank r on query/value" : "" },
+          }],
+        ];
+      })),
       grid: { rows: 1, columns: rows.length, pattern: "independent" },
       annotations: rows.map((r, i) => ({
         text: `pretrained on bioS ${r}`,

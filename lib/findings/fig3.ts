@@ -28,6 +28,7 @@ import { type HeatmapCell, heatmapSpec, widenRowLabels } from "../plot/specs.ts"
 import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
 import type { PlotlyFigure } from "../plot/plotly.ts";
+import { accuracyColorscale } from "../plot/colors.ts";
 
 /** The 16 bioS rows of Figure 3 in the paper's order. */
 export const FIG3_ROWS: readonly string[] = PAPER_CONFIG_NAMES.filter((r) => r !== "baseline");
@@ -55,10 +56,11 @@ export interface Fig3Options extends FindingRunOptions {
   /** Use only runs already in the cache (see `onlyCachedFromEnv`). */
   onlyCached?: boolean;
   /**
-   * Run the mixed-training runs of the rows (same seeds as QA) for the MIX columns. Default false:
-   * MIX cells appear only for the rows and seeds whose mixed runs are already cached.
+   * The MIX columns: `true` runs the mixed-training runs of the rows (same seeds as QA); `false`
+   * (default) shows only the rows and seeds whose mixed runs are already cached; `"none"` leaves
+   * the MIX block out (notebook 03's Figure 3, the QA block alone).
    */
-  mix?: boolean;
+  mix?: boolean | "none";
 }
 
 /** One cell of our Figure 3 with the paper's value. */
@@ -177,8 +179,10 @@ export async function fig3(opts: Fig3Options = {}): Promise<Fig3Result> {
   // MIX: every mixed run of the rows when asked (cached ones only under onlyCached), else only
   // those already cached.
   const mixReqs = [];
-  for (const r of fig3MixRequests({ ...opts, preset })) {
-    if ((opts.mix && !opts.onlyCached) || await isDone({ ...r, kind: "mixed" })) mixReqs.push(r);
+  for (const r of opts.mix === "none" ? [] : fig3MixRequests({ ...opts, preset })) {
+    if ((opts.mix === true && !opts.onlyCached) || await isDone({ ...r, kind: "mixed" })) {
+      mixReqs.push(r);
+    }
   }
   const runOpts = { ...opts, defaultWorkers: getPreset(preset).workers };
   // One batch, so missing QA and mixed runs share the workers.
@@ -396,18 +400,28 @@ export function fig3Plotly(res: Fig3Result): PlotlyFigure {
       hovertemplate:
         "%{y} / %{x}<br>ours %{z:.1f} ± %{customdata[0]:.1f} (%{customdata[1]} seeds)" +
         "<br>(paper in brackets)<extra></extra>",
-      colorscale: "Viridis",
+      colorscale: accuracyColorscale(),
+      colorbar: { title: { text: "ours" } },
       zmin: 0,
       zmax: 100,
     }],
     layout: {
-      title: withBlocks
-        ? `Figure 3 (QA and MIX columns), preset ${res.preset}`
-        : `Figure 3 (QA columns), preset ${res.preset}`,
-      yaxis: { autorange: "reversed" },
-      height: 120 + 28 * order.length,
-      width: withBlocks ? 1300 : 760,
-      margin: { l: 190 },
+      title: {
+        text: withBlocks
+          ? `Figure 3: P_test accuracy, QA (pretrain + finetune) and MIX (mixed training), ` +
+            `ours (paper), preset ${res.preset}`
+          : `Figure 3 (QA): P_test accuracy after BIO pretrain + QA finetune, ours (paper), ` +
+            `preset ${res.preset}`,
+      },
+      xaxis: { type: "category", side: "top", title: { text: "attribute" } },
+      yaxis: {
+        type: "category",
+        autorange: "reversed",
+        title: { text: "bioS pretraining data" },
+      },
+      height: 180 + 28 * order.length,
+      width: withBlocks ? 1400 : 860,
+      margin: { l: 220, t: 130 },
     },
   };
 }

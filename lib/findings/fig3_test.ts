@@ -143,6 +143,18 @@ Deno.test("fig3 MIX columns: run with mix: true, otherwise only for rows already
     const json = JSON.parse(await Deno.readTextFile(saved.json!));
     assertEquals(json.data.mixRuns.length, 1);
     assert(json.data.cells.some((c: { block: string }) => c.block === "MIX"));
+
+    // mix: "none" (notebook 03's fig3): the QA block alone although single's MIX run is cached,
+    // so fig3 and fig3_mix are different figures.
+    const c = await fig3({ ...opts, rows: ["single", "multi5+permute"], mix: "none" });
+    assertEquals(fig3HasMix(c), false);
+    assertEquals(c.mixRuns, []);
+    assertEquals(c.cells.filter((x) => x.block === "MIX"), []);
+    assertEquals(c.cells, b.cells.filter((x) => x.block === "QA"));
+    const qaOnly = await saveFig3(c, { dir: out, name: "fig3" });
+    const png = (f: string) => Deno.readFile(f).then((b) => Array.from(b).join(","));
+    assert((await png(qaOnly.png)) !== (await png(saved.png)), "fig3.png equals fig3_mix.png");
+    assert(!JSON.stringify(fig3Spec(c)).includes('"MIX mean"'));
     await Deno.remove(out, { recursive: true });
   });
 });

@@ -1,13 +1,14 @@
 /**
  * Figures 6 and 15 (paper §5.1, Appendix E): the closer look at P-probing on bioS couple1/2/5
- * data, accuracy split by which of the other five attributes were already seen. The paper draws
- * 5-set Venn diagrams; here an UpSet-style bar chart (one bar per non-empty region).
+ * data, accuracy split by which of the other five attributes were already seen, drawn as the paper
+ * draws them: one 5-set Venn diagram per (couple row, probed attribute), each region with data
+ * carrying its accuracy. An UpSet-style bar chart of the same regions is the extra `_bars` figure.
  * @module
  */
 import pl from "nodejs-polars";
 import { getPreset } from "../config/presets.ts";
 import { currentPreset, type PresetName } from "../config/preset.ts";
-import type { Attribute } from "../data/types.ts";
+import { type Attribute, ATTRIBUTES } from "../data/types.ts";
 import type { ProbeTarget } from "../probe/head.ts";
 import { vennBreakdown } from "../probe/p_probe.ts";
 import { paperPanel, type PaperVennCell, type PaperVennPanel } from "./paper.ts";
@@ -16,6 +17,7 @@ import { VEGA_LITE_SCHEMA } from "../plot/specs.ts";
 import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
 import type { PlotlyFigure } from "../plot/plotly.ts";
+import { type VennPanel, vennPlotly, vennSpec } from "../plot/venn.ts";
 import { checkRows, P_PROBE_SHORT, targetWords } from "./p_probing.ts";
 
 /** The couple rows of Figure 15 (couple2 alone is Figure 6). */
@@ -151,10 +153,12 @@ export async function fig6(opts: ProbeFigureOptions = {}): Promise<Fig6Result> {
     regions,
     summary,
     runs: got.runs.map((r) => probeRunInfo("pprobe", r)),
-    drawing: "UpSet-style bars instead of the paper's 5-set Venn diagrams: one bar per non-empty " +
-      "region (which of the other five attributes were seen before the probed position), dark " +
-      "where the coupled attribute was seen; the paper's base accuracy is the black rule. The " +
-      "paper prints only summary numbers here (base, coupled seen, one other attribute seen).",
+    drawing: "5-set Venn diagrams as the paper's: one per (couple row, probed attribute), the " +
+      "sets being the other five attributes seen before the probed position; each region with " +
+      "test entries shows our accuracy (bubble colour on the accuracy ramp, black rim where the " +
+      "coupled attribute was seen), 'none seen' under the diagram. Only the paper's summary " +
+      "numbers (base, coupled seen, one other attribute seen) are transcribed, so the paper's " +
+      "values appear in each diagram's subtitle. The same regions as UpSet-style bars: *_bars.png.",
     wallSeconds: (performance.now() - t0) / 1000,
   };
 }
@@ -191,8 +195,79 @@ export function fig6RegionsTable(res: Fig6Result): pl.DataFrame {
   })));
 }
 
-/** The UpSet-style chart: rows = couple data, columns = target, one bar per seen-set region. */
+/** The attribute's name in words, for the diagrams' titles. */
+const ATTRIBUTE_WORDS: Readonly<Record<Attribute, string>> = {
+  b_date: "birth date",
+  b_city: "birth city",
+  univ: "university",
+  major: "major",
+  c_name: "company name",
+  c_city: "company city",
+};
+
+/** The Venn diagrams of the rows drawn: one per (row, target), the paper's summary beside ours. */
+export function fig6VennPanels(res: Fig6Result, opts: { rows?: string[] } = {}): VennPanel[] {
+  const rows = opts.rows ?? res.rows;
+  const f = (v: number | null | undefined) => v === null || v === undefined ? "–" : v.toFixed(1);
+  const p = (v: number | [number, number] | null | undefined) =>
+    v === null || v === undefined ? "–" : Array.isArray(v) ? `${v[0]}-${v[1]}` : v.toFixed(1);
+  return rows.flatMap((row) =>
+    VENN_TARGETS.map(({ target, coupledWith }) => {
+      const others = ATTRIBUTES.filter((a) => a !== target);
+      const sum = res.summary.find((x) => x.row === row && x.target === target);
+      return {
+        title: `bioS ${row}: ${ATTRIBUTE_WORDS[target]}`,
+        subtitle: [
+          `none seen: ours ${f(sum?.base)} (paper ${p(sum?.paper?.base)})`,
+          `coupled ${P_PROBE_SHORT[coupledWith]} seen: ours ${f(sum?.coupledSeen)} ` +
+          `(paper ${p(sum?.paper?.coupledSeen)})`,
+        ],
+        sets: others.map((a) => P_PROBE_SHORT[a]),
+        regions: res.regions.filter((g) => g.row === row && g.target === target).map((g) => ({
+          sets: g.seen.map((a) => P_PROBE_SHORT[a]),
+          value: g.accuracy,
+          note: `n=${g.n} test entries`,
+          emphasis: g.coupledSeen,
+        })),
+      };
+    })
+  );
+}
+
+function vennTitle(
+  res: Fig6Result,
+  rows: readonly string[],
+): { title: string; subtitle: string[] } {
+  return {
+    title: `${rows.length === 1 && rows[0] === "couple2" ? "Figure 6" : "Figures 6/15"}: ` +
+      `P-probing ${targetWords(res.target)} accuracy by the attributes already seen ` +
+      `[${res.preset}]`,
+    subtitle: [
+      "each ellipse: that attribute was seen before the probed position; each number: our",
+      "accuracy on the entries of that region; black rim: the coupled attribute was seen;",
+      "the paper's summary numbers under each title (its regions are not transcribed)",
+    ],
+  };
+}
+
+/** Figures 6/15 as the paper draws them: a 5-set Venn diagram per (couple row, probed attribute). */
 export function fig6Spec(res: Fig6Result, opts: { rows?: string[] } = {}): VegaLiteSpec {
+  const rows = opts.rows ?? res.rows;
+  return vennSpec(fig6VennPanels(res, { rows }), { ...vennTitle(res, rows), columns: 3 });
+}
+
+/** The interactive Venn diagrams (hover: the region and its test entries). */
+export function fig6Plotly(res: Fig6Result, opts: { rows?: string[] } = {}): PlotlyFigure {
+  const rows = opts.rows ?? res.rows;
+  const t = vennTitle(res, rows);
+  return vennPlotly(fig6VennPanels(res, { rows }), { ...t, columns: 3 });
+}
+
+/**
+ * The extra UpSet-style chart: rows = couple data, columns = target, one bar per seen-set
+ * region.
+ */
+export function fig6BarsSpec(res: Fig6Result, opts: { rows?: string[] } = {}): VegaLiteSpec {
   const rows = opts.rows ?? res.rows;
   const regions = res.regions.filter((g) => rows.includes(g.row));
   const sort = [...new Set(regions.map((g) => `${g.seen.length}\u0000${g.region}`))].sort()
@@ -272,43 +347,14 @@ export function fig6Spec(res: Fig6Result, opts: { rows?: string[] } = {}): VegaL
   } as unknown as VegaLiteSpec;
 }
 
-/** The interactive version: one bar trace per (row, target). */
-export function fig6Plotly(res: Fig6Result, opts: { rows?: string[] } = {}): PlotlyFigure {
-  const rows = opts.rows ?? res.rows;
-  const data = rows.flatMap((row) =>
-    VENN_TARGETS.map(({ target }) => {
-      const gs = res.regions.filter((g) => g.row === row && g.target === target)
-        .sort((a, b) => a.seen.length - b.seen.length);
-      return {
-        type: "bar",
-        name: `${row} ${target}`,
-        x: gs.map((g) => `${target}: ${g.region}`),
-        y: gs.map((g) => g.accuracy),
-        text: gs.map((g) => `n=${g.n}`),
-        marker: { color: gs.map((g) => g.coupledSeen ? "#08519c" : "#9ecae1") },
-        hovertemplate: `${row}<br>%{x}<br>%{y:.1f}% (%{text})<extra></extra>`,
-      };
-    })
-  );
-  return {
-    data,
-    layout: {
-      title: `Figures 6/15 (UpSet-style), preset ${res.preset}`,
-      barmode: "group",
-      yaxis: { title: "accuracy (%)", range: [0, 100] },
-      xaxis: { tickangle: -60 },
-      height: 560,
-      width: 1100,
-      margin: { b: 200 },
-    },
-  };
-}
-
-/** Writes fig15.{svg,png,html,json} (every couple row) and, when couple2 is drawn, fig6.*. */
+/**
+ * Writes fig15.{svg,png,html,json} (every couple row), fig15_bars.{svg,png} (the UpSet-style
+ * extra) and, when couple2 is drawn, fig6.*.
+ */
 export async function saveFig6(
   res: Fig6Result,
   opts: { dir?: string } = {},
-): Promise<{ fig6?: SavedFigure; fig15: SavedFigure }> {
+): Promise<{ fig6?: SavedFigure; fig15: SavedFigure; bars: SavedFigure }> {
   const common = { dir: opts.dir, preset: res.preset, backend: res.runs[0]?.backend };
   let fig6: SavedFigure | undefined;
   if (res.rows.includes("couple2")) {
@@ -332,5 +378,6 @@ export async function saveFig6(
     plotlyScript: "beside",
     data: { ...res, paperSource: "data/paper/fig15.json" },
   });
-  return { fig6, fig15 };
+  const bars = await saveFigure("fig15_bars", fig6BarsSpec(res), common);
+  return { fig6, fig15, bars };
 }

@@ -12,6 +12,7 @@ import type { RunRequest } from "../runs/experiments.ts";
 import { FIG3_ROWS, fig3Requests } from "./fig3.ts";
 import { ensurePretrained, type FindingRunOptions, isPretrained } from "./runs.ts";
 import { heatmapSpec, lineSpec } from "../plot/specs.ts";
+import { seriesStyles } from "../plot/colors.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
 
 /** Options of {@linkcode memorization}. */
@@ -119,9 +120,25 @@ export function lossCurveSpec(res: { preset: string; runs: MemorizationRun[] }):
     r.curve.map((c) => ({ x: c.step, y: c.loss, series: r.row }))
   );
   const maxLoss = Math.max(...points.map((p) => p.y));
+  const minLoss = Math.min(...points.map((p) => p.y));
+  const rows = [...new Set(points.map((p) => p.series))];
+  const order = [
+    ...FIG3_ROWS.filter((r) => rows.includes(r)),
+    ...rows.filter((r) => !FIG3_ROWS.includes(r)),
+  ];
+  // 16 rows: one colour per augmentation, solid without "+fullname" and dashed with it, so no
+  // two rows share a style (a 10-colour palette gave two rows the same colour).
+  const styles = seriesStyles(order.length, order.map((r) => r.replace(/\+fullname$/, "")));
   return lineSpec(points, {
     title: `BIO pretraining loss [${res.preset}]`,
-    yTitle: "training loss (nats/token)",
-    yDomain: [0, Math.ceil(maxLoss)],
+    yTitle: "training loss (nats/token, log scale)",
+    // Log scale: the rows differ where the losses are small, which a linear axis squeezes flat.
+    yDomain: [10 ** Math.floor(Math.log10(minLoss)), Math.ceil(maxLoss)],
+    yLog: true,
+    points: false,
+    seriesOrder: order,
+    styles: Object.fromEntries(order.map((r, i) => [r, styles[i]])),
+    width: 520,
+    height: 320,
   });
 }

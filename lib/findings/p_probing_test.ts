@@ -9,7 +9,16 @@ import {
 } from "./p_probing.ts";
 import { fig5, FIG5_ROWS, fig5Spec, saveFig5 } from "./fig5.ts";
 import { fig13, fig13Rows, rankDifference, saveFig13 } from "./fig13.ts";
-import { fig6, fig6Rows, fig6Table, paperVenn, saveFig6 } from "./fig6.ts";
+import {
+  fig6,
+  fig6Rows,
+  fig6Spec,
+  fig6Table,
+  fig6VennPanels,
+  paperVenn,
+  saveFig6,
+} from "./fig6.ts";
+import { renderSvg } from "../plot/render.ts";
 import { probeRequests, rankAblationRows } from "./probing.ts";
 import { isDone } from "./runs.ts";
 import { pProbe } from "../runs/probes.ts";
@@ -207,7 +216,17 @@ Deno.test("fig5 + fig13 + fig6 at smoke: cells, blanks, cache, partial sweeps, s
       const s6 = await saveFig6(v, { dir: out });
       assert(s6.fig6 !== undefined);
       const j6 = JSON.parse(await Deno.readTextFile(s6.fig15.json!));
-      assert(j6.data.drawing.includes("UpSet"));
+      assert(j6.data.drawing.includes("5-set Venn"));
+      assert(s6.bars.png.endsWith("fig15_bars.png"));
+      // The paper's form: one Venn diagram per target, each region with data labelled.
+      const panels = fig6VennPanels(v);
+      assertEquals(panels.length, 3);
+      assertEquals(panels[0].sets, ["bmonth", "univ", "major", "cname", "ccity"]);
+      assertEquals(panels[0].regions.length, bc.length);
+      const svg = await renderSvg(fig6Spec(v));
+      assert(svg.includes("bioS couple2: birth city"), "panel title missing");
+      assert(svg.includes(bc[0].accuracy.toFixed(1)), "a region's number is missing");
+      assert(svg.includes("none seen: ours"), "the summary line is missing");
     } finally {
       await Deno.remove(out, { recursive: true });
     }

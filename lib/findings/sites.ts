@@ -28,7 +28,7 @@ import { fitProbe } from "../probe/fit.ts";
 import { pProbeItems } from "../probe/p_probe.ts";
 import { qProbeItems } from "../probe/q_probe.ts";
 import { buildModel, datasetFor, loadPretrained, type RunRequest } from "../runs/experiments.ts";
-import { heatmapSpec, widenRowLabels } from "../plot/specs.ts";
+import { heatmapSpec } from "../plot/specs.ts";
 import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
 import type { PlotlyFigure } from "../plot/plotly.ts";
@@ -329,12 +329,17 @@ export function sitesTable(res: SitesResult): pl.DataFrame {
 }
 
 const rowLabel = (res: SitesResult, c: SiteCell) => `${c.row}, layer ${c.layer}/${res.depth}`;
-const columnLabel = (c: SiteCell) =>
-  `${c.site} ${c.attribute === "b_date" ? "b_month" : c.attribute}`;
+const attributeLabel = (a: string) => a === "b_date" ? "b_month" : a;
+
+/** The panels of the figures: one per site, in words. */
+export const SITE_PANELS: Readonly<Record<Site, string>> = {
+  name: "the name's last token",
+  ending: "the ending token after the name (Figure 7's site)",
+  pos0: "P-probe position 0 (Figure 5's site)",
+};
 
 function columnOrder(): string[] {
-  const attrs = ["mean", ...ATTRIBUTES] as const;
-  return SITES.flatMap((s) => attrs.map((a) => columnLabel({ site: s, attribute: a } as SiteCell)));
+  return ["mean", ...ATTRIBUTES].map(attributeLabel);
 }
 
 function rowOrder(res: SitesResult): string[] {
@@ -356,51 +361,63 @@ function title(res: SitesResult): string[] {
   ];
 }
 
+/** The cells in their panels (one per site), each flagged when below the majority guess. */
+function siteCells(res: SitesResult) {
+  return res.cells.map((c) => ({
+    row: rowLabel(res, c),
+    column: attributeLabel(c.attribute),
+    panel: SITE_PANELS[c.site],
+    ours: c.accuracy,
+    paper: c.paper,
+    belowBaseline: c.accuracy < c.baseline,
+    note: `P_train ${c.trainAccuracy.toFixed(1)}, baseline ${c.baseline.toFixed(1)}`,
+  }));
+}
+
 /** The majority-class baseline of each column (the people are the same in every row). */
 function baselineCells(res: SitesResult) {
   const first = res.cells.filter((c) => c.row === res.rows[0] && c.layer === res.depth);
-  return first.map((c) => ({ row: "baseline", column: columnLabel(c), ours: c.baseline }));
+  return first.map((c) => ({
+    row: "baseline",
+    column: attributeLabel(c.attribute),
+    panel: SITE_PANELS[c.site],
+    ours: c.baseline,
+    paper: null,
+    note: "majority class",
+  }));
 }
 
-/** The heatmap: one row per (bioS row, layer), one column per (site, attribute), and baseline. */
+/**
+ * The heatmap: one panel per site, one row per (bioS row, layer), one column per attribute, and
+ * the baseline row.
+ */
 export function sitesSpec(res: SitesResult): VegaLiteSpec {
-  const spec = heatmapSpec(
-    [
-      ...res.cells.map((c) => ({
-        row: rowLabel(res, c),
-        column: columnLabel(c),
-        ours: c.accuracy,
-        paper: c.paper,
-      })),
-      ...baselineCells(res),
-    ],
-    { rowOrder: rowOrder(res), columnOrder: columnOrder(), cellWidth: 84 },
-  ) as VegaLiteSpec & { encoding: { x: { axis: Record<string, unknown> } } };
-  spec.title = { text: title(res), anchor: "start" };
-  // 21 columns: slanted labels keep the cells narrow.
-  spec.encoding.x.axis = { ...spec.encoding.x.axis, labelAngle: -40, labelAlign: "left" };
-  return widenRowLabels(spec, 220);
+  const spec = heatmapSpec([...siteCells(res), ...baselineCells(res)], {
+    title: title(res)[0],
+    subtitle: title(res).slice(1),
+    rowOrder: rowOrder(res),
+    columnOrder: columnOrder(),
+    panelOrder: SITES.map((s) => SITE_PANELS[s]),
+    panelColumns: 1,
+    cellWidth: 84,
+  });
+  const s = spec as unknown as { title: Record<string, unknown> };
+  s.title = { ...s.title, anchor: "start" };
+  return spec;
 }
 
-/** The interactive heatmap (hover: training accuracy and baseline). */
+/** The interactive heatmap (hover: training accuracy and baseline), in the same panels. */
 export function sitesPlotly(res: SitesResult): PlotlyFigure {
-  return heatmapPlotly(
-    [
-      ...res.cells.map((c) => ({
-        row: rowLabel(res, c),
-        column: columnLabel(c),
-        ours: c.accuracy,
-        paper: c.paper,
-        note: `P_train ${c.trainAccuracy.toFixed(1)}, baseline ${c.baseline.toFixed(1)}`,
-      })),
-      ...baselineCells(res).map((c) => ({ ...c, paper: null, note: "majority class" })),
-    ],
-    {
-      title: title(res).join("<br>"),
-      rowOrder: [...rowOrder(res), "baseline"],
-      columnOrder: columnOrder(),
-    },
-  );
+  return heatmapPlotly([...siteCells(res), ...baselineCells(res)], {
+    title: title(res).join("<br>"),
+    rowOrder: [...rowOrder(res), "baseline"],
+    columnOrder: columnOrder(),
+    panelOrder: SITES.map((s) => SITE_PANELS[s]),
+    panelColumns: 1,
+    rowTitle: "bioS data, layer",
+    columnTitle: "attribute",
+    cellWidth: 84,
+  });
 }
 
 /** Writes figures/sites(.svg, .png, .html, .json) (`sites_L<depth>` at another depth). */

@@ -280,6 +280,15 @@ export interface CurveOptions {
   height?: number;
   /** Log-scale the x axis (line charts only). */
   xLog?: boolean;
+  /** Log-scale the y axis (line charts only; `yDomain` must then be positive). */
+  yLog?: boolean;
+  /** Draw a dot at every point (line charts; default true). Off for many dense series. */
+  points?: boolean;
+  /**
+   * The colour and dash of each series (line charts), e.g. from `seriesStyles`: many series stay
+   * distinct (vega's default palette has ten colours, so an 11th series repeats the first).
+   */
+  styles?: Record<string, { color: string; dash: number[] }>;
 }
 
 /** The parts line and bar charts share: data, the series color scale, the reference layers. */
@@ -340,8 +349,30 @@ function curveParts(
  * numbers as dashed reference lines.
  */
 export function lineSpec(points: CurvePoint[], options: CurveOptions = {}): VegaLiteSpec {
-  const { values, layers, color } = curveParts(points, options);
+  const { values, layers, color, seriesOrder } = curveParts(points, options);
   const numericX = points.every((p) => typeof p.x === "number");
+  const styles = options.styles;
+  if (styles) {
+    const missing = seriesOrder.filter((k) => !styles[k]);
+    if (missing.length) {
+      throw new Error(`lineSpec: styles has no entry for series ${missing.join(", ")}`);
+    }
+    // The same field on colour and dash: vega-lite merges them into one legend.
+    (color.scale as Record<string, unknown>).range = seriesOrder.map((k) => styles[k].color);
+    color.legend = { symbolType: "stroke", symbolStrokeWidth: 2, labelLimit: 400 };
+  }
+  const dash = styles
+    ? {
+      strokeDash: {
+        field: "series",
+        type: "nominal",
+        sort: seriesOrder,
+        scale: { domain: seriesOrder, range: seriesOrder.map((k) => styles[k].dash) },
+        title: null,
+        legend: { symbolType: "stroke", symbolStrokeWidth: 2, labelLimit: 400 },
+      },
+    }
+    : {};
   const spec = {
     $schema: VEGA_LITE_SCHEMA,
     ...(options.title ? { title: options.title } : {}),
@@ -351,7 +382,7 @@ export function lineSpec(points: CurvePoint[], options: CurveOptions = {}): Vega
       {
         data: { values },
         transform: [{ filter: "datum.y !== null" }],
-        mark: { type: "line", point: true },
+        mark: { type: "line", point: options.points ?? true },
         encoding: {
           x: {
             field: "x",
@@ -363,9 +394,13 @@ export function lineSpec(points: CurvePoint[], options: CurveOptions = {}): Vega
             field: "y",
             type: "quantitative",
             title: options.yTitle ?? "accuracy (%)",
-            scale: { domain: options.yDomain ?? [0, 100] },
+            scale: {
+              domain: options.yDomain ?? [0, 100],
+              ...(options.yLog ? { type: "log" } : {}),
+            },
           },
           color,
+          ...dash,
         },
       },
       ...layers,
@@ -417,9 +452,15 @@ export function barSpec(points: CurvePoint[], options: CurveOptions = {}): VegaL
   return spec as unknown as VegaLiteSpec;
 }
 
-/** Lets a heatmap's row labels run to `px` pixels (vega-lite cuts them at 180 by default). */
+/**
+ * Lets a heatmap's row labels run to at least `px` pixels (vega-lite cuts them at 180 by default;
+ * {@link heatmapSpec} already gives its labels the room they need, which this never shrinks).
+ */
 export function widenRowLabels(spec: VegaLiteSpec, px = 320): VegaLiteSpec {
   const y = (spec as { encoding?: { y?: { axis?: Record<string, unknown> } } }).encoding?.y;
-  if (y) y.axis = { ...(y.axis ?? {}), labelLimit: px };
+  if (y) {
+    const have = typeof y.axis?.labelLimit === "number" ? y.axis.labelLimit : 0;
+    y.axis = { ...(y.axis ?? {}), labelLimit: Math.max(have, px) };
+  }
   return spec;
 }
