@@ -9,6 +9,8 @@ import {
   selectNotebooks,
   writeKernelspec,
 } from "./notebooks.ts";
+import { checkExport, exportedPageProblems, exportHtml, hasNbconvert } from "./export_html.ts";
+import { Browser, findChromium } from "../plot/browser.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -224,8 +226,58 @@ Deno.test({
           `${res.stdout}\n${res.stderr}`,
       );
       for (const o of res.outputs) await Deno.stat(o);
+      // A reader's export: every figure of every notebook is an image in nbconvert's HTML.
+      if (!(await hasNbconvert())) {
+        console.log("HTML export not checked: /usr/bin/python3 cannot import nbconvert");
+        return;
+      }
+      const pages = await exportHtml(res.outputs, path.join(out, "html"));
+      for (const [i, nb] of res.outputs.entries()) {
+        const check = checkExport(
+          JSON.parse(await Deno.readTextFile(nb)),
+          await Deno.readTextFile(pages[i]),
+        );
+        assertEquals(
+          check.missing,
+          [],
+          `${path.basename(nb)}: ${check.missing.length} of ${check.figures} figures missing`,
+        );
+      }
+      // And the page renders them in a real browser (05: heatmap panels and Venn diagrams).
+      const page = pages.find((p) => path.basename(p).startsWith("05_")) ?? pages[0];
+      if (!findChromium()) {
+        console.log("exported page not opened: no Chromium (`deno task setup --with-chromium`)");
+        return;
+      }
+      const browser = await Browser.launch();
+      try {
+        const tab = await browser.open(page);
+        const imgs = await tab.evaluate<{ w: number; h: number; natural: number }[]>(
+          `[...document.querySelectorAll(".jp-OutputArea-output img")].map((i) => ` +
+            `({ w: i.clientWidth, h: i.clientHeight, natural: i.naturalWidth }))`,
+        );
+        assert(imgs.length > 0, "no figure image in the exported page");
+        for (const [k, im] of imgs.entries()) {
+          assert(im.w > 0 && im.h > 0 && im.natural > 0, `figure ${k + 1} drawn empty`);
+        }
+        assertEquals(exportedPageProblems(tab.problems), []);
+        await tab.close();
+      } finally {
+        await browser.close();
+      }
     } finally {
       await Deno.remove(out, { recursive: true });
     }
   },
+});
+
+Deno.test("committed notebooks print no path of the machine they ran on", async () => {
+  const home = Deno.env.get("HOME");
+  for (const nb of await listNotebooks()) {
+    const cells = JSON.parse(await Deno.readTextFile(nb)).cells;
+    const outputs = JSON.stringify(cells.map((c: Json) => c.outputs ?? []));
+    for (const p of [ROOT, ...(home && home !== "/" ? [home] : [])]) {
+      assert(!outputs.includes(p), `${path.basename(nb)}: an output contains "${p}"`);
+    }
+  }
 });

@@ -428,18 +428,25 @@ export function fig3Plotly(res: Fig3Result): PlotlyFigure {
 
 /**
  * The headline rows' P_test mean accuracy as bars with error bars (± one standard deviation over
- * seeds; the seeds are written under each bar) and the paper's value as a black tick.
+ * seeds; the seeds are written under each bar) and the paper's value as a black tick; with MIX
+ * cells, a QA and a MIX bar per row (the paper's two blocks side by side).
  */
 export function fig3HeadlineSpec(res: Fig3Result): VegaLiteSpec {
+  const withMix = fig3HasMix(res);
+  const blocks: Fig3Block[] = withMix ? ["QA", "MIX"] : ["QA"];
   const values = res.cells
-    .filter((c) => c.block === "QA" && c.column === "mean" && HEADLINE_ROWS.includes(c.row))
+    .filter((c) => blocks.includes(c.block) && c.column === "mean" && HEADLINE_ROWS.includes(c.row))
     .map((c) => ({
       row: `${c.row} (${c.seeds} seed${c.seeds > 1 ? "s" : ""})`,
+      block: c.block === "QA" ? "QA: pretrain + finetune" : "MIX: mixed training",
       ours: c.ours,
       lo: Math.max(0, c.ours - c.std),
       hi: Math.min(100, c.ours + c.std),
       paper: c.paper,
     }));
+  const blockNames = blocks.map((b) =>
+    b === "QA" ? "QA: pretrain + finetune" : "MIX: mixed training"
+  );
   const x = {
     field: "row",
     type: "nominal",
@@ -447,42 +454,54 @@ export function fig3HeadlineSpec(res: Fig3Result): VegaLiteSpec {
     sort: null,
     axis: { labelAngle: 0, labelLimit: 400 },
   };
+  const offset = withMix ? { xOffset: { field: "block", type: "nominal", sort: blockNames } } : {};
+  const rows = new Set(values.map((v) => v.row)).size;
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title: {
       text: [
-        `Figure 3, headline rows [${res.preset}]`,
-        "P_test QA accuracy: mean ± sd over seeds; black tick = paper",
+        `Figure 3${withMix ? " (QA and MIX)" : " (QA)"}, headline rows [${res.preset}]`,
+        "P_test accuracy: mean ± sd over seeds; black tick = paper",
       ],
     },
-    width: 170 * Math.max(1, values.length),
+    width: (withMix ? 220 : 170) * Math.max(1, rows),
     height: 260,
     data: { values },
     layer: [
       {
-        mark: { type: "bar", color: "#4c78a8" },
+        mark: { type: "bar" },
         encoding: {
           x,
+          ...offset,
           y: {
             field: "ours",
             type: "quantitative",
             title: "P_test accuracy (%)",
             scale: { domain: [0, 100] },
           },
+          color: {
+            field: "block",
+            type: "nominal",
+            sort: blockNames,
+            scale: { domain: blockNames, range: ["#4c78a8", "#f58518"] },
+            title: null,
+            legend: withMix ? { orient: "bottom", labelLimit: 300 } : null,
+          },
         },
       },
       {
         mark: { type: "rule", strokeWidth: 2 },
-        encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
+        encoding: { x, ...offset, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
       },
       {
-        mark: { type: "tick", color: "black", thickness: 3, size: 40 },
-        encoding: { x, y: { field: "paper", type: "quantitative" } },
+        mark: { type: "tick", color: "black", thickness: 3, size: withMix ? 28 : 40 },
+        encoding: { x, ...offset, y: { field: "paper", type: "quantitative" } },
       },
       {
         mark: { type: "text", dy: -8, fontSize: 11 },
         encoding: {
           x,
+          ...offset,
           y: { field: "hi", type: "quantitative" },
           text: { field: "ours", format: ".1f" },
         },

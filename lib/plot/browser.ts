@@ -170,6 +170,7 @@ export class Browser {
     const info = await res.json() as { id: string; webSocketDebuggerUrl: string };
     const s = await Session.open(info.webSocketDebuggerUrl);
     const problems: PageProblem[] = [];
+    const urls = new Map<string, string>();
     let loaded: () => void = () => {};
     const load = new Promise<void>((r) => loaded = r);
     s.on((method, p) => {
@@ -193,10 +194,12 @@ export class Browser {
       }
       if (method === "Network.requestWillBeSent") {
         const u = (p.request as { url: string }).url;
+        urls.set(p.requestId as string, u);
         if (!SAFE_SCHEMES.test(u)) problems.push({ kind: "request", text: `outside request ${u}` });
       }
       if (method === "Network.loadingFailed") {
-        problems.push({ kind: "request", text: `failed: ${p.errorText}` });
+        const u = urls.get(p.requestId as string) ?? "?";
+        problems.push({ kind: "request", text: `failed: ${p.errorText} (${u})` });
       }
     });
     for (const domain of ["Page", "Runtime", "Log", "Network"]) await s.send(`${domain}.enable`);
