@@ -544,7 +544,7 @@ export function fig1bPlotly(res: Fig1Result): PlotlyFigure {
       title: `Figure 1(b): mixed training on bioS single, QAr=${res.QAr}` +
         `${res.curveStepsFactor === 1 ? "" : `, ${res.curveStepsFactor}x steps`}` +
         `, preset ${res.preset}` +
-        " (dotted: the paper's approximate end values)",
+        "<br><sub>dotted: the paper's approximate end values</sub>",
       xaxis: { title: { text: "training step" } },
       yaxis: { title: { text: "accuracy (%)" }, range: [0, 100] },
       width: 860,

@@ -268,7 +268,8 @@ export function fig10Plotly(res: Fig10Result): PlotlyFigure {
           `preset ${res.preset}`,
       },
       xaxis: { title: { text: "QAr (fraction of QA rows)" }, type: "category" },
-      yaxis: { title: { text: "bioS data" }, type: "category" },
+      // Top to bottom as in the static figure (plotly draws the first row at the bottom).
+      yaxis: { title: { text: "bioS data" }, type: "category", autorange: "reversed" },
       height: 200 + 40 * rows.length,
       width: 320 + 100 * xs.length,
       margin: { l: 200 },
