@@ -8,7 +8,8 @@
  * 1. apt: installs whichever of the Debian packages below are missing (Jupyter's headless runner,
  *    the fonts figures are rasterized with, OpenBLAS for the matrix products). `apt-get update`
  *    runs only when one is missing.
- *    `--with-chromium` adds Debian's chromium (only for plotly PNG export; not needed otherwise).
+ *    `--with-chromium` adds Debian's chromium, which `deno task test` asks for: the tests open the
+ *    report page and an exported notebook in it (lib/plot/browser.ts); they skip without it.
  * 2. npm packages: `deno install --frozen` from deno.json + deno.lock (fails on lockfile drift).
  * 3. kernelspec: jupyter/kernels/deno/kernel.json pointing at this Deno binary by absolute path,
  *    since under `npx deno` there may be no `deno` on PATH for Jupyter to start.

@@ -22,3 +22,5 @@ export * from "./sites.ts";
 export * from "./summary.ts";
 export * from "./effects.ts";
 export * from "./scale.ts";
+export * from "./coverage.ts";
+export * from "./readme_numbers.ts";
