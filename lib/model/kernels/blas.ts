@@ -146,7 +146,7 @@ function cpuFlags(): string[] {
  */
 function chooseCoreType(): void {
   try {
-    const asked = Deno.env.get("PLM_BLAS_CORETYPE");
+    const asked = envGet("PLM_BLAS_CORETYPE");
     if (asked === "env") return;
     const core = asked || preferredCoreType(cpuFlags());
     if (core) Deno.env.set("OPENBLAS_CORETYPE", core);
