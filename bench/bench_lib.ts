@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { createGPT, type GPTConfig } from "../lib/model/gpt.ts";
 import { AdamW } from "../lib/train/optimizer.ts";
-import type { Batch } from "../lib/train/types.ts";
+import type { Batch } from "../lib/contracts.ts";
 import { backendInfo } from "../lib/model/backend.ts";
 import { fusedOps } from "../lib/model/kernels/fused.ts";
 

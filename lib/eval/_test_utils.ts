@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import type { CausalLM } from "../train/types.ts";
+import type { CausalLM } from "../contracts.ts";
 
 /** Selects the cpu backend once for the tests. */
 export async function useCpu(): Promise<void> {

@@ -14,7 +14,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { CausalLM } from "../train/types.ts";
+import type { CausalLM } from "../contracts.ts";
 
 /** Options shared by {@linkcode greedyGenerate} and {@linkcode beamSearch}. */
 export interface GenerateOptions {

@@ -19,7 +19,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { CausalLM } from "../train/types.ts";
+import type { CausalLM } from "../contracts.ts";
 import { ATTRIBUTES } from "../data/types.ts";
 import { beamSearch, greedyGenerate } from "./generate.ts";
 

@@ -9,7 +9,7 @@ import { getPreset } from "../config/presets.ts";
 import type { PresetName } from "../config/preset.ts";
 import type { RunRequest } from "../runs/experiments.ts";
 import { pProbe, qProbe } from "../runs/probes.ts";
-import type { WorkerRequest } from "../cli/run.ts";
+import type { WorkerRequest } from "../runs/request.ts";
 import { ensureRuns, type FindingRunOptions, isDone, rowRequest } from "./runs.ts";
 import { FIG3_ROWS, HEADLINE_ROWS } from "./fig3.ts";
 import type { PlotlyFigure } from "../plot/plotly.ts";

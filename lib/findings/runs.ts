@@ -20,7 +20,7 @@ import { runJobs } from "../runs/parallel.ts";
 import { mixedSpec } from "../runs/mixed.ts";
 import { probeSpec } from "../runs/probes.ts";
 import type { RunKind } from "../runs/versions.ts";
-import type { WorkerRequest } from "../cli/run.ts";
+import type { WorkerRequest } from "../runs/request.ts";
 import { ATTRIBUTES } from "../data/types.ts";
 import type { Dataset } from "../data/dataset.ts";
 

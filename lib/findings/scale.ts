@@ -17,7 +17,7 @@
  */
 import { getPreset } from "../config/presets.ts";
 import { currentPreset, type PresetName } from "../config/preset.ts";
-import type { WorkerRequest } from "../cli/run.ts";
+import type { WorkerRequest } from "../runs/request.ts";
 import type { RunRequest } from "../runs/experiments.ts";
 import { pretrain, qaFinetune } from "../runs/experiments.ts";
 import { mixedTrain } from "../runs/mixed.ts";

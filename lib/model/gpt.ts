@@ -18,7 +18,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs";
 import { Rng } from "../util/rng.ts";
 import { fusedOps } from "./kernels/fused.ts";
-import type { Batch, CausalLM } from "../train/types.ts";
+import type { Batch, CausalLM } from "../contracts.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Config

@@ -4,7 +4,7 @@ import { createGPT, type GPTConfig, gptConfig, rotaryEmbed, validateGPTConfig } 
 import { countParams, getWeights } from "./params.ts";
 import { Rng } from "../util/rng.ts";
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../util/assert.ts";
-import type { Batch } from "../train/types.ts";
+import type { Batch } from "../contracts.ts";
 
 await tf.setBackend("cpu");
 

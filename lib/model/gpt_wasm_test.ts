@@ -4,7 +4,7 @@ import { initBackend } from "./backend.ts";
 import { createGPT, gptConfig } from "./gpt.ts";
 import { trainSteps } from "../train/loop.ts";
 import { Rng } from "../util/rng.ts";
-import type { Batch } from "../train/types.ts";
+import type { Batch } from "../contracts.ts";
 import { assert, assertAlmostEquals, assertEquals } from "../util/assert.ts";
 
 await initBackend({ backend: "wasm", quiet: true });

@@ -5,7 +5,7 @@ import { createLoRA } from "./lora.ts";
 import { getWeights } from "./params.ts";
 import { trainSteps } from "../train/loop.ts";
 import { Rng } from "../util/rng.ts";
-import type { Batch, BatchSource } from "../train/types.ts";
+import type { Batch, BatchSource } from "../contracts.ts";
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../util/assert.ts";
 
 await tf.setBackend("cpu");

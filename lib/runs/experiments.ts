@@ -20,11 +20,11 @@ import { createGPT, type GPT, gptConfig } from "../model/gpt.ts";
 import { createLoRA } from "../model/lora.ts";
 import { countParams } from "../model/params.ts";
 import { bioDocs, qaDocs, tokenizeBio, tokenizeQA } from "../tokenizer/docs.ts";
-import type { Doc } from "../train/types.ts";
+import type { Doc } from "../contracts.ts";
 import { PackedBatches } from "../train/packing.ts";
 import { latestCheckpoint, loadCheckpoint } from "../train/checkpoint.ts";
 import { type StepInfo, trainSteps } from "../train/loop.ts";
-import type { CausalLM } from "../train/types.ts";
+import type { CausalLM } from "../contracts.ts";
 import {
   type AccuracyRow,
   qaAccuracy,

@@ -7,3 +7,4 @@ export * from "./experiments.ts";
 export * from "./parallel.ts";
 export * from "./mixed.ts";
 export * from "./probes.ts";
+export * from "./request.ts";

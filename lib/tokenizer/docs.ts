@@ -4,7 +4,7 @@
  */
 import type { Attribute, BioEntry, QAPair } from "../data/types.ts";
 import { qaPrompt } from "../data/qa.ts";
-import type { Doc } from "../train/types.ts";
+import type { Doc } from "../contracts.ts";
 import type { CompactVocab } from "./vocab.ts";
 
 /** Token index range of one attribute value inside a tokenized biography. */

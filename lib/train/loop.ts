@@ -8,7 +8,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { Batch, BatchSource } from "./types.ts";
+import type { Batch, BatchSource } from "../contracts.ts";
 import type { ForwardOptions } from "../model/gpt.ts";
 import type { Rng, RngState } from "../util/rng.ts";
 import { AdamW, type AdamWOptions, type AdamWState } from "./optimizer.ts";

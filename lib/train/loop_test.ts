@@ -5,7 +5,7 @@ import { getWeights } from "../model/params.ts";
 import { Rng, type RngState } from "../util/rng.ts";
 import { trainSteps } from "./loop.ts";
 import { listCheckpoints } from "./checkpoint.ts";
-import type { Batch, BatchSource } from "./types.ts";
+import type { Batch, BatchSource } from "../contracts.ts";
 import { assert, assertEquals, assertRejects } from "../util/assert.ts";
 
 await tf.setBackend("cpu");

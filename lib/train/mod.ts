@@ -2,7 +2,7 @@
  * Training: data contracts, packing, AdamW and the lr schedule, the loop, checkpoints, progress.
  * @module
  */
-export * from "./types.ts";
+export * from "../contracts.ts";
 export * from "./packing.ts";
 export * from "./optimizer.ts";
 export * from "./schedule.ts";

@@ -22,7 +22,7 @@
  * ```
  * @module
  */
-import type { Batch, BatchSource, Doc } from "./types.ts";
+import type { Batch, BatchSource, Doc } from "../contracts.ts";
 import { Rng, type RngState } from "../util/rng.ts";
 
 /** Options of {@linkcode PackedBatches}. */

@@ -1,5 +1,5 @@
 import { MixedBatches, PackedBatches, type PackedBatchesOptions } from "./packing.ts";
-import type { Batch, Doc } from "./types.ts";
+import type { Batch, Doc } from "../contracts.ts";
 import { Rng } from "../util/rng.ts";
 import { assert, assertEquals, assertNotEquals, assertThrows } from "../util/assert.ts";
 

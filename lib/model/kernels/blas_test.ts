@@ -15,7 +15,7 @@ import type { WasmBackend } from "./wasm_internals.ts";
 import { createGPT, gptConfig } from "../gpt.ts";
 import { trainSteps } from "../../train/loop.ts";
 import { Rng } from "../../util/rng.ts";
-import type { Batch } from "../../train/types.ts";
+import type { Batch } from "../../contracts.ts";
 import { assert, assertEquals, assertThrows } from "../../util/assert.ts";
 
 // Directly, not through initBackend, so PLM_BACKEND / PLM_BLAS cannot redirect these tests.

@@ -1,5 +1,7 @@
 /**
- * Contracts between data packing, the model and the training loop.
+ * Contracts between data packing, the model, the training loop, evaluation and probing. The lowest
+ * module of lib: everything may import it and it imports nothing of lib, so the model does not
+ * depend on training or training on the model.
  * @module
  */
 import type * as tf from "@tensorflow/tfjs-core";
