@@ -153,7 +153,13 @@ async function runTorch(): Promise<TorchResult[]> {
   }
   const blas = openBlasDir();
   const results: TorchResult[] = [];
-  const torchConfigs = configs.filter((c) => c !== "gpt2-124m");
+  // The same sizes as ours, from lib/model/gpt.ts (itself from lib/model/shapes.ts).
+  const torchModels = Object.fromEntries(
+    configs.filter((c) => c !== "gpt2-124m").map((c) => {
+      const g = gptConfig(c);
+      return [c, { vocab: g.vocabSize, n_layer: g.nLayer, n_head: g.nHead, d: g.dModel }];
+    }),
+  );
   for (const threads of [1, 2]) {
     const env: Record<string, string> = {
       OMP_NUM_THREADS: String(threads),
@@ -167,8 +173,8 @@ async function runTorch(): Promise<TorchResult[]> {
     const out = await new Deno.Command(py, {
       args: [
         script,
-        "--configs",
-        torchConfigs.join(","),
+        "--models",
+        JSON.stringify(torchModels),
         "--threads",
         String(threads),
         "--batch",

@@ -10,7 +10,8 @@ environment before start (OMP_NUM_THREADS and OPENBLAS_NUM_THREADS): Debian's to
 system libblas.so.3, and torch.set_num_threads does not reach OpenBLAS. bench.ts does this and
 points LD_LIBRARY_PATH at OpenBLAS when it finds it.
 
-Prints one JSON line per config.
+Prints one JSON line per model. The model sizes come from bench.ts (--models), which reads
+lib/model/shapes.ts: they are stated once.
 """
 import argparse
 import json
@@ -22,11 +23,6 @@ import time
 import torch
 import torch.nn.functional as F
 
-PRESETS = {
-    "tiny": dict(vocab=3082, n_layer=2, n_head=4, d=128),
-    "small": dict(vocab=3082, n_layer=4, n_head=4, d=256),
-    "gpt2-124m": dict(vocab=50257, n_layer=12, n_head=12, d=768),
-}
 
 
 def rotary_tables(seq, head_dim, pct=0.25, base=10000.0):
@@ -104,9 +100,8 @@ def blas_in_use():
     return "none found"
 
 
-def bench(name, threads, batch, seq, warmup, steps):
+def bench(name, cfg, threads, batch, seq, warmup, steps):
     torch.manual_seed(0)
-    cfg = PRESETS[name]
     model = GPT(cfg["vocab"], cfg["n_layer"], cfg["n_head"], cfg["d"], seq)
     decay = [p for p in model.parameters() if p.dim() >= 2]
     no_decay = [p for p in model.parameters() if p.dim() < 2]
@@ -145,7 +140,10 @@ def bench(name, threads, batch, seq, warmup, steps):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--configs", default="tiny,small")
+    ap.add_argument(
+        "--models", required=True,
+        help='JSON {name: {"vocab", "n_layer", "n_head", "d"}} (bench.ts passes its model sizes)',
+    )
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--seq", type=int, default=128)
@@ -153,10 +151,8 @@ def main():
     ap.add_argument("--steps", type=int, default=10)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    for name in a.configs.split(","):
-        if name not in PRESETS:
-            raise SystemExit(f"unknown config {name!r}; allowed: {', '.join(PRESETS)}")
-        print(json.dumps(bench(name, a.threads, a.batch, a.seq, a.warmup, a.steps)), flush=True)
+    for name, cfg in json.loads(a.models).items():
+        print(json.dumps(bench(name, cfg, a.threads, a.batch, a.seq, a.warmup, a.steps)), flush=True)
 
 
 if __name__ == "__main__":

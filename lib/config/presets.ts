@@ -12,6 +12,7 @@
  */
 
 import { currentPreset, parsePreset, type PresetName } from "./preset.ts";
+import { MODEL_SHAPES } from "../model/shapes.ts";
 
 /** The model shape (vocabulary size comes from the data). */
 export interface ModelSpec {
@@ -130,7 +131,7 @@ export interface Preset {
 const tiny: Preset = {
   name: "tiny",
   people: 500,
-  model: { nLayer: 2, nHead: 4, dModel: 128, seqLen: 128, vocab: "compact" },
+  model: { ...MODEL_SHAPES.tiny, seqLen: 128, vocab: "compact" },
   pretrain: {
     exposures: 100,
     batchSize: 32,
@@ -191,7 +192,7 @@ export const PRESET_CONFIGS: Readonly<Record<PresetName, Preset>> = {
     ...tiny,
     name: "smoke",
     people: 24,
-    model: { nLayer: 1, nHead: 2, dModel: 32, seqLen: 128, vocab: "compact" },
+    model: { ...MODEL_SHAPES.smoke, seqLen: 128, vocab: "compact" },
     pretrain: { ...tiny.pretrain, exposures: 2, batchSize: 8 },
     finetune: { ...tiny.finetune, epochs: 1, batchSize: 16 },
     // Plumbing only: Q-probes without the embedding update keep the notebooks fast.
@@ -206,7 +207,7 @@ export const PRESET_CONFIGS: Readonly<Record<PresetName, Preset>> = {
     ...tiny,
     name: "small",
     people: 2000,
-    model: { nLayer: 4, nHead: 4, dModel: 256, seqLen: 256, vocab: "compact" },
+    model: { ...MODEL_SHAPES.small, seqLen: 256, vocab: "compact" },
     pretrain: { ...tiny.pretrain, exposures: 200, lr: 2e-3 },
     finetune: { ...tiny.finetune, epochs: 10 },
     mixed: { QAr: PAPER_QAR, stepsFactors: [1] },
@@ -214,7 +215,7 @@ export const PRESET_CONFIGS: Readonly<Record<PresetName, Preset>> = {
   paper: {
     name: "paper",
     people: 100_000,
-    model: { nLayer: 12, nHead: 12, dModel: 768, seqLen: 512, vocab: "gpt2" },
+    model: { ...MODEL_SHAPES["gpt2-124m"], seqLen: 512, vocab: "gpt2" },
     pretrain: {
       exposures: 540,
       steps: 80_000,

@@ -18,6 +18,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs";
 import { Rng } from "../util/rng.ts";
 import { fusedOps } from "./kernels/fused.ts";
+import { MODEL_SHAPES } from "./shapes.ts";
 import type { Batch, CausalLM } from "../contracts.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -75,9 +76,9 @@ const DEFAULTS: Omit<GPTConfig, "vocabSize" | "seqLen" | "nLayer" | "nHead" | "d
  * of 128); "gpt2-124m" is the paper's bioS model (12L/768/12H, GPT-2 vocab, context 512).
  */
 export const GPT_PRESETS: Readonly<Record<"tiny" | "small" | "gpt2-124m", Readonly<GPTConfig>>> = {
-  tiny: { ...DEFAULTS, vocabSize: 3082, seqLen: 128, nLayer: 2, nHead: 4, dModel: 128 },
-  small: { ...DEFAULTS, vocabSize: 3082, seqLen: 256, nLayer: 4, nHead: 4, dModel: 256 },
-  "gpt2-124m": { ...DEFAULTS, vocabSize: 50257, seqLen: 512, nLayer: 12, nHead: 12, dModel: 768 },
+  tiny: { ...DEFAULTS, vocabSize: 3082, seqLen: 128, ...MODEL_SHAPES.tiny },
+  small: { ...DEFAULTS, vocabSize: 3082, seqLen: 256, ...MODEL_SHAPES.small },
+  "gpt2-124m": { ...DEFAULTS, vocabSize: 50257, seqLen: 512, ...MODEL_SHAPES["gpt2-124m"] },
 };
 
 /** A preset name. */
