@@ -22,6 +22,7 @@ import { parseArgs } from "node:util";
 import { initBackend, setBlasThreads } from "../lib/model/backend.ts";
 import { gptConfig, type GPTPreset } from "../lib/model/gpt.ts";
 import { type BenchResult, benchTraining, cpuPeakGflops } from "./bench_lib.ts";
+import { envString } from "../lib/config/env.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args,
@@ -118,7 +119,7 @@ async function runParallel(): Promise<void> {
 /** Finds OpenBLAS for Debian's torch (whose libblas.so.3 defaults to the slow reference BLAS). */
 function openBlasDir(): string | undefined {
   const candidates = [
-    Deno.env.get("PLM_OPENBLAS_DIR"),
+    envString("PLM_OPENBLAS_DIR"),
     "/usr/lib/x86_64-linux-gnu/openblas-pthread",
     "/tmp/obl/root/usr/lib/x86_64-linux-gnu/openblas-pthread",
   ];

@@ -9,6 +9,7 @@ import { AdamW } from "../lib/train/optimizer.ts";
 import type { Batch } from "../lib/contracts.ts";
 import { backendInfo } from "../lib/model/backend.ts";
 import { fusedOps } from "../lib/model/kernels/fused.ts";
+import { envString } from "../lib/config/env.ts";
 
 /**
  * The single-precision peak of the machine's cores, GFLOP/s: `PLM_PEAK_GFLOPS`, else 456 for
@@ -20,10 +21,7 @@ import { fusedOps } from "../lib/model/kernels/fused.ts";
  * AVX-512 kernels here (see lib/model/kernels/blas.ts); WebAssembly's SIMD is 128-bit.
  */
 export function cpuPeakGflops(): number {
-  let env: string | undefined;
-  try {
-    env = Deno.env.get("PLM_PEAK_GFLOPS");
-  } catch { /* no --allow-env */ }
+  const env = envString("PLM_PEAK_GFLOPS");
   const v = env === undefined ? 456 : Number(env);
   if (!(v > 0)) throw new Error(`PLM_PEAK_GFLOPS must be a positive number, got "${env}"`);
   return v;

@@ -13,8 +13,10 @@
  * | `PLM_PROBE_STEPS` | probe optimizer steps (default: the preset's epochs) | a positive integer |
  * | `PLM_RUNS_DIR` | the local run cache (default data/runs) | a folder |
  * | `PLM_RESULTS` | the committed results read after the cache (default data/results) | a folder, or off |
- * | `PLM_BACKEND`, `PLM_THREADS`, `PLM_BLAS`, `PLM_BLAS_THREADS`, `PLM_BLAS_LIB`, `PLM_FUSED` | the TF.js backend and its kernels (lib/model/backend.ts) | see there |
+ * | `PLM_BACKEND`, `PLM_THREADS`, `PLM_BLAS`, `PLM_BLAS_THREADS`, `PLM_BLAS_LIB`, `PLM_BLAS_CORETYPE`, `PLM_FUSED` | the TF.js backend and its kernels (lib/model/backend.ts, lib/model/kernels/blas.ts) | see there |
  * | `PLM_CHILD` | set by the sweep runner in its worker processes | 1 |
+ * | `PLM_PEAK_GFLOPS` | the CPU's single-precision peak the benchmark divides by (bench/bench_lib.ts) | a positive number |
+ * | `PLM_OPENBLAS_DIR` | the OpenBLAS folder the benchmark's PyTorch reference loads (bench/bench.ts) | a folder |
  *
  * Without permission to read the environment every variable reads as unset, so code importing
  * lib/ keeps working under a narrow permission set.
@@ -36,7 +38,10 @@ export const ENV_VARS = [
   "PLM_BLAS_THREADS",
   "PLM_BLAS_LIB",
   "PLM_FUSED",
+  "PLM_BLAS_CORETYPE",
   "PLM_CHILD",
+  "PLM_PEAK_GFLOPS",
+  "PLM_OPENBLAS_DIR",
 ] as const;
 /** One of {@linkcode ENV_VARS}. */
 export type EnvVar = typeof ENV_VARS[number];

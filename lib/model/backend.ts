@@ -37,6 +37,7 @@ import "@tensorflow/tfjs-backend-wasm";
 import { installKernels } from "./kernels/mod.ts";
 import { type Blas, loadBlas } from "./kernels/blas.ts";
 import { enableWasmThreads } from "./wasm_threads.ts";
+import { envString, type EnvVar } from "../config/env.ts";
 
 /** The backends `initBackend` can choose. */
 export type BackendName = "tensorflow" | "wasm" | "cpu";
@@ -104,13 +105,8 @@ export function backendInfo(): BackendInfo | undefined {
   return current;
 }
 
-function envGet(name: string): string | undefined {
-  try {
-    return Deno.env.get(name) || undefined;
-  } catch {
-    return undefined; // no --allow-env: no override
-  }
-}
+/** A PLM_* variable through lib/config/env.ts (unset, empty or unreadable: undefined). */
+const envGet = (name: string): string | undefined => envString(name as EnvVar);
 
 /** Resolves options and environment into the request; exported for tests. */
 export function resolveRequest(

@@ -19,6 +19,7 @@
  * instead (e.g. `Haswell` to compare), or `env` to leave `OPENBLAS_CORETYPE` as it is.
  * @module
  */
+import { envString, type EnvVar } from "../../config/env.ts";
 
 /** The OpenBLAS entry points we call. */
 const SYMBOLS = {
@@ -84,13 +85,8 @@ export const BLAS_INSTALL_HINT =
   "`apt-get install -y --no-install-recommends libopenblas0-pthread`), or set PLM_BLAS_LIB " +
   "to a libopenblas shared library";
 
-function envGet(name: string): string | undefined {
-  try {
-    return Deno.env.get(name) || undefined;
-  } catch {
-    return undefined; // no --allow-env: no override
-  }
-}
+/** A PLM_* variable through lib/config/env.ts (unset, empty or unreadable: undefined). */
+const envGet = (name: string): string | undefined => envString(name as EnvVar);
 
 /** The multiarch triple of Debian's library folders for this machine. */
 function multiarch(): string {
