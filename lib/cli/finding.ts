@@ -3,11 +3,15 @@
  *
  *   deno task finding fig3 --preset tiny [--rows single,multi5+permute] [--seeds 3] [--workers 2]
  *
+ * `--results DIR` reads and writes runs in DIR instead of data/runs/ (e.g. a cluster sweep's
+ * results, with `--only-cached`: see lib/cli/sweep.ts).
+ *
  * It builds whatever the figure needs (data, pretrained models, finetuned models), reusing every
  * run already in the cache (data/runs/), and writes figures/<figure>.{svg,png,html,json}.
  * @module
  */
 import { parseArgs } from "node:util";
+import { resolve } from "node:path";
 import { parsePreset, PRESETS } from "../config/preset.ts";
 import { fig3, fig3Table, saveFig3 } from "../findings/fig3.ts";
 import { fig2, saveFig2 } from "../findings/fig2.ts";
@@ -18,6 +22,7 @@ import { fig13, saveFig13 } from "../findings/fig13.ts";
 import { fig6, saveFig6 } from "../findings/fig6.ts";
 import { fig16, fig7, saveFig16, saveFig7 } from "../findings/fig7.ts";
 import { figuresDir, onlyCachedFromEnv } from "../findings/runs.ts";
+import { setRunsDir } from "../runs/cache.ts";
 import { saveSummary, summaryMarkdown } from "../findings/summary.ts";
 import { saveSites, sitesTable, storageSites } from "../findings/sites.ts";
 import { saveScale, scaleStudy } from "../findings/scale.ts";
@@ -160,7 +165,7 @@ const USAGE = `usage: deno task finding <${Object.keys(FINDINGS).join("|")}> ` +
   `[--preset ${
     PRESETS.join("|")
   }] [--rows a,b] [--seeds N] [--workers N] [--only-cached] [--mix] ` +
-  `[--out DIR]`;
+  `[--out DIR] [--results DIR]`;
 
 /** Parses the arguments and runs the finding; returns the process exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -175,6 +180,7 @@ export async function main(args: string[]): Promise<number> {
         seeds: { type: "string" },
         workers: { type: "string" },
         out: { type: "string" },
+        results: { type: "string" },
         "only-cached": { type: "boolean" },
         mix: { type: "boolean" },
         depth: { type: "string" },
@@ -213,6 +219,8 @@ export async function main(args: string[]): Promise<number> {
       ? parsePreset(values.preset, { source: "--preset" })
       : currentPreset();
     const dir = values.out ?? figuresDir(preset);
+    // A cluster sweep's results folder (deno task sweep --results) stands in for the run cache.
+    if (values.results) setRunsDir(resolve(values.results));
     const rows = values.rows?.split(",").map((s) => s.trim()).filter(Boolean);
     const args: FindingArgs = {
       preset,

@@ -81,6 +81,36 @@ export function isPretrained(req: RunRequest): Promise<boolean> {
   return isDone({ ...req, kind: "pretrain" });
 }
 
+/** Requests collected by {@linkcode planRuns}; undefined when not planning. */
+let planning: WorkerRequest[] | undefined;
+
+/** Thrown by `ensureRuns` while planning, to stop the finding once it named its runs. */
+class PlanComplete extends Error {
+  constructor() {
+    super("plan complete");
+  }
+}
+
+/**
+ * The runs a finding needs, without running any of them: `compute` (the finding) is started with
+ * `ensureRuns` replaced by a collector that stops it at its first batch of requests, which every
+ * finding hands over before reading a result. Empty when the finding asks for no runs. A cluster
+ * sweep (lib/cli/sweep.ts) submits what this returns.
+ */
+export async function planRuns(compute: () => Promise<unknown>): Promise<WorkerRequest[]> {
+  if (planning) throw new Error("planRuns: already planning (plans do not nest)");
+  const got: WorkerRequest[] = [];
+  planning = got;
+  try {
+    await compute();
+  } catch (e) {
+    if (!(e instanceof PlanComplete)) throw e;
+  } finally {
+    planning = undefined;
+  }
+  return got;
+}
+
 /**
  * Runs the missing requests in worker processes (`workers` > 1; with one worker the caller
  * computes them in-process when it reads them). Requests on one pretrained model go to one worker,
@@ -90,6 +120,11 @@ export async function ensureRuns(
   reqs: WorkerRequest[],
   opts: FindingRunOptions & { defaultWorkers: number },
 ): Promise<void> {
+  if (planning) {
+    // Planning a sweep: the finding has said what it needs; stop before it runs or reads anything.
+    planning.push(...reqs);
+    throw new PlanComplete();
+  }
   const missing: WorkerRequest[] = [];
   for (const r of reqs) if (!(await isDone(r))) missing.push(r);
   const workers = opts.workers ?? opts.defaultWorkers;

@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import { ROOT } from "./cache.ts";
+import { ROOT, runsDir } from "./cache.ts";
 
 /** One job: a label for the log and the JSON request handed to `lib/cli/run.ts`. */
 export interface Job {
@@ -69,7 +69,8 @@ async function runOne(job: Job, log: (line: string) => void): Promise<JobOutcome
     stdout: "piped",
     stderr: "piped",
     // One OpenBLAS thread per worker: the workers already fill the cores.
-    env: { PLM_CHILD: "1", NO_COLOR: "1", PLM_BLAS_THREADS: "1" },
+    // The cache folder as this process sees it (setRunsDir, e.g. finding --results, included).
+    env: { PLM_CHILD: "1", NO_COLOR: "1", PLM_BLAS_THREADS: "1", PLM_RUNS_DIR: runsDir() },
   });
   const child = cmd.spawn();
   const tail: string[] = [];
