@@ -1,8 +1,9 @@
 /**
- * `deno task data`: generate a bioS dataset directory.
+ * `deno task data`: generate a bioS or bioR-like (grammar) dataset directory.
  *
  * ```sh
  * deno run -A lib/cli/data.ts --config multi5+permute --people 1000 --seed 7 --out DIR [--celebrities N]
+ * deno run -A lib/cli/data.ts --config bioR:multi5 --people 1000 --seed 7 --out DIR   # bioR-like (grammar)
  * ```
  *
  * Bad arguments exit with code 2 and a one-line message naming the problem and the allowed
@@ -12,7 +13,7 @@
 import { parseArgs } from "node:util";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { BIO_CONFIGS, parseBioConfig } from "../data/bios.ts";
+import { DATA_CONFIGS, parseBioConfig } from "../data/bios.ts";
 import { DEFAULT_CELEBRITY_CONFIG, generateDataset } from "../data/dataset.ts";
 import { writeDataset } from "../data/io.ts";
 import { nameSpaceSize } from "../data/people.ts";
@@ -60,12 +61,12 @@ function positiveInt(
 
 function checkConfig(flag: string, name: string | undefined): string {
   if (name === undefined) {
-    throw new UsageError(`missing --${flag}; allowed: ${BIO_CONFIGS.join(", ")}`);
+    throw new UsageError(`missing --${flag}; allowed: ${DATA_CONFIGS.join(", ")}`);
   }
   try {
     return parseBioConfig(name).name;
   } catch {
-    throw new UsageError(`unknown --${flag} "${name}"; allowed: ${BIO_CONFIGS.join(", ")}`);
+    throw new UsageError(`unknown --${flag} "${name}"; allowed: ${DATA_CONFIGS.join(", ")}`);
   }
 }
 

@@ -13,12 +13,12 @@ import { parseArgs } from "node:util";
 import pl from "nodejs-polars";
 import { parsePreset, PRESETS } from "../config/preset.ts";
 import { type DeepPartial, type Preset, rowOverrides } from "../config/presets.ts";
-import { BIO_CONFIGS } from "../data/bios.ts";
+import { DATA_CONFIGS } from "../data/bios.ts";
 import { type FinetuneRequest, pretrain, qaFinetune } from "../runs/experiments.ts";
 import type { AccuracyRow } from "../eval/metrics.ts";
 
 const USAGE =
-  `usage: deno task train --config <${BIO_CONFIGS.join("|")}> [--preset ${PRESETS.join("|")}] ` +
+  `usage: deno task train --config <${DATA_CONFIGS.join("|")}> [--preset ${PRESETS.join("|")}] ` +
   `[--seed N] [--people N] [--exposures N] [--finetune full|lora] [--pretrain-only]`;
 
 /** Accuracy rows as a wide table: one row per (metric, split), one column per attribute. */
@@ -70,10 +70,10 @@ export async function main(args: string[]): Promise<number> {
   try {
     const preset = parsePreset(values.preset!, { source: "--preset" });
     const config = values.config;
-    if (!config || !(BIO_CONFIGS as readonly string[]).includes(config)) {
+    if (!config || !(DATA_CONFIGS as readonly string[]).includes(config)) {
       throw new Error(
-        `--config "${config ?? ""}" is not a bioS configuration; allowed: ${
-          BIO_CONFIGS.join(", ")
+        `--config "${config ?? ""}" is not a bioS or bioR-like configuration; allowed: ${
+          DATA_CONFIGS.join(", ")
         }`,
       );
     }

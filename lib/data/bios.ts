@@ -5,6 +5,7 @@
 import { Rng } from "../util/rng.ts";
 import { type Attribute, ATTRIBUTES, type BioEntry, type Person, type ValueSpan } from "./types.ts";
 import { renderSentence, TEMPLATES } from "./templates.ts";
+import { BIOR_ROWS, type BioRConfigName, generateBioR, isBioRConfig } from "./bior.ts";
 
 /**
  * The 16 bioS configurations of Figures 3, 5, 7 and 9, in the paper's row order: the one list of
@@ -32,7 +33,11 @@ export const BIOS_ROWS = [
 /** Every bioS configuration: the 16 rows plus the couple variants of Figures 6/15. */
 export const BIO_CONFIGS = [...BIOS_ROWS, "couple1", "couple2", "couple5"] as const;
 /** One bioS configuration name. */
-export type BioConfigName = typeof BIO_CONFIGS[number];
+export type BioSConfigName = typeof BIO_CONFIGS[number];
+/** Every configuration name a dataset accepts: bioS, then the bioR-like (grammar) ones. */
+export const DATA_CONFIGS = [...BIO_CONFIGS, ...BIOR_ROWS] as const;
+/** One configuration name, bioS or bioR-like (lib/data/bior.ts). */
+export type BioConfigName = BioSConfigName | BioRConfigName;
 
 /** A parsed configuration. */
 export interface BioConfig {
@@ -48,16 +53,30 @@ export interface BioConfig {
   permute: boolean;
   /** Every reference to the person is the full name. */
   fullname: boolean;
+  /** "bioR" for the bioR-like (grammar) configurations; absent for bioS. */
+  format?: "bioR";
 }
 
 /** Parses a configuration name; throws a one-line error listing the allowed names. */
 export function parseBioConfig(name: string): BioConfig {
+  if (isBioRConfig(name)) {
+    // bioR:single = one rewrite, bioR:multiM = M rewrites; never permuted (paper Appendix A.2).
+    const m = /^bioR:(single|multi(\d))/.exec(name)!;
+    return {
+      name,
+      kind: m[1] === "single" ? "single" : "multi",
+      entries: m[2] ? Number(m[2]) : 1,
+      permute: false,
+      fullname: name.endsWith("+fullname"),
+      format: "bioR",
+    };
+  }
   if (!(BIO_CONFIGS as readonly string[]).includes(name)) {
     throw new RangeError(
-      `unknown bioS configuration "${name}"; allowed: ${BIO_CONFIGS.join(", ")}`,
+      `unknown configuration "${name}"; allowed: ${DATA_CONFIGS.join(", ")}`,
     );
   }
-  const n = name as BioConfigName;
+  const n = name as BioSConfigName;
   const fullname = n.endsWith("+fullname");
   const m = /^(single|multi|couple)(\d?)(?:\+permute(\d?))?/.exec(n)!;
   const kind = m[1] as BioConfig["kind"];
@@ -170,6 +189,9 @@ export function generateBios(
   options: GenerateBiosOptions,
 ): BioEntry[] {
   const c = typeof config === "string" ? parseBioConfig(config) : config;
+  if (c.format === "bioR") {
+    return generateBioR(people, { seed: options.seed, rewrites: c.entries, fullname: c.fullname });
+  }
   const out: BioEntry[] = [];
   for (const person of people) {
     const templates = new Map<number, Record<Attribute, number>>();

@@ -1,5 +1,5 @@
 /**
- * bioS data: people, biographies with the paper's augmentations, QA pairs, datasets on disk.
+ * bioS and bioR-like (grammar) data: people, biographies with the paper's augmentations, QA pairs, datasets on disk.
  * @module
  */
 export * from "./types.ts";
@@ -7,6 +7,7 @@ export * from "./pools.ts";
 export * from "./templates.ts";
 export * from "./people.ts";
 export * from "./bios.ts";
+export * from "./bior.ts";
 export * from "./qa.ts";
 export * from "./dataset.ts";
 export * from "./io.ts";
