@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
 import { parsePreset, type PresetName, PRESETS } from "../config/preset.ts";
 import { cacheEntry, planRuns } from "../findings/runs.ts";
-import { ROOT, runKey } from "../runs/cache.ts";
+import { resultsDir, ROOT, runKey } from "../runs/cache.ts";
 import type { WorkerRequest } from "../runs/request.ts";
 import {
   parseQueue,
@@ -138,7 +138,10 @@ async function queueStates(jobs: string[]): Promise<QueueStates> {
   return states;
 }
 
-/** The state of every run of a sweep, from its results folder and what Slurm says. */
+/**
+ * The state of every run of a sweep, from its results folder (and the committed results, which
+ * the tasks read instead of recomputing) and what Slurm says.
+ */
 export async function sweepStatus(dir: string): Promise<RunStatus[]> {
   const m = JSON.parse(await Deno.readTextFile(join(dir, "manifest.json"))) as SweepManifest;
   let jobs: Record<string, string> = {};
@@ -146,10 +149,13 @@ export async function sweepStatus(dir: string): Promise<RunStatus[]> {
     jobs = JSON.parse(await Deno.readTextFile(join(dir, "jobs.json")));
   } catch { /* not submitted through --submit */ }
   const queue = await queueStates(Object.values(jobs));
+  const committed = resultsDir();
   const out: RunStatus[] = [];
   for (const s of m.stages) {
     for (const [index, t] of s.tasks.entries()) {
-      const done = await exists(join(m.results, t.kind, t.key, "result.json"));
+      // A run the committed results already hold is read from there, not written again.
+      const done = await exists(join(m.results, t.kind, t.key, "result.json")) ||
+        (committed !== undefined && await exists(join(committed, t.kind, t.key, "result.json")));
       out.push({
         stage: s.name,
         index,
