@@ -23,6 +23,11 @@ export interface ModelSpec {
   seqLen: number;
   /** "compact": only the GPT-2 ids the data uses; "gpt2": the full 50,257 vocabulary (paper). */
   vocab: "compact" | "gpt2";
+  /**
+   * The architecture (lib/model/gpt.ts `MODEL_ARCHS`): absent = the paper's GPT, so every GPT run
+   * keeps its key; "llama" (Figure 12b/c) or "gbert" (Figure 9) is part of the run's key.
+   */
+  arch?: "llama" | "gbert";
 }
 
 /** BIO pretraining (paper Appendix C). */
@@ -272,7 +277,14 @@ export function getPreset(name: string = currentPreset()): Preset {
  */
 export const ROW_SEQ_LEN: Readonly<Partial<Record<PresetName, Readonly<Record<string, number>>>>> =
   {
-    tiny: { "multi5+fullname": 160, "multi5+permute+fullname": 160 },
+    tiny: {
+      "multi5+fullname": 160,
+      "multi5+permute+fullname": 160,
+      // bioR-like (grammar) with +fullname: entries of up to 153 tokens (seeds 0-2, measured).
+      "bioR:single+fullname": 160,
+      "bioR:multi3+fullname": 160,
+      "bioR:multi5+fullname": 160,
+    },
   };
 
 /**
@@ -293,14 +305,19 @@ export function presetWith(base: Preset, overrides: DeepPartial<Preset>): Preset
 /** A recursive Partial. */
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
-function merge(target: Record<string, unknown>, src: unknown): unknown {
+/** Optional fields no preset sets, which overrides may add (by path). */
+const OPTIONAL_FIELDS = new Set(["model.arch"]);
+
+function merge(target: Record<string, unknown>, src: unknown, path = ""): unknown {
   if (src === null || typeof src !== "object" || Array.isArray(src)) return src;
   for (const [k, v] of Object.entries(src as Record<string, unknown>)) {
     if (v === undefined) continue;
-    if (!(k in target)) throw new Error(`unknown preset field "${k}"`);
+    if (!(k in target) && !OPTIONAL_FIELDS.has(path + k)) {
+      throw new Error(`unknown preset field "${k}"`);
+    }
     const t = target[k];
     target[k] = t !== null && typeof t === "object" && !Array.isArray(t)
-      ? merge(t as Record<string, unknown>, v)
+      ? merge(t as Record<string, unknown>, v, `${path}${k}.`)
       : v;
   }
   return target;

@@ -6,7 +6,9 @@
  * embedding added (rotary on the first 1/4 of each head's dimensions, base 10,000). Everything
  * else follows GPT-2: pre-LayerNorm, GELU (tanh form) MLP of width 4d, biases, tied input and
  * output embeddings, init N(0, 0.02) with the residual projections scaled by 1/sqrt(2 nLayer).
- * `causal: false` gives the paper's bidirectional GBERT (§7).
+ * `causal: false` gives the paper's bidirectional GBERT (§7). The paper's "downsized" Llama
+ * (Appendix D, Figure 12b/c) is the same body with RMSNorm, a SwiGLU MLP, rotary on the whole head
+ * and no biases: {@linkcode MODEL_ARCHS} names both variants as config overrides.
  *
  * Written for speed on the TF.js WASM backend (see tfjs-speed notes): gather-based embedding,
  * 2-D matMuls after reshapes, GELU through sigmoid, a constant causal mask, and hand-written
@@ -26,8 +28,11 @@ import type { Batch, CausalLM } from "../contracts.ts";
 
 /** Normalization layer. "rmsnorm" (no bias, no mean subtraction) is there for a Llama variant. */
 export type NormKind = "layernorm" | "rmsnorm";
-/** MLP kind. Only GPT-2's GELU MLP for now; a SwiGLU branch would go in `mlp()`. */
-export type MlpKind = "gelu";
+/**
+ * MLP kind: GPT-2's `gelu` (W_proj · gelu(W_fc x)) or Llama's gated `swiglu`
+ * (W_proj · (silu(W_gate x) * W_fc x)), whose three matrices hold 3·d·f weights.
+ */
+export type MlpKind = "gelu" | "swiglu";
 
 /** Model hyperparameters. Plain data: JSON-serializable and hashed into checkpoints. */
 export interface GPTConfig {
@@ -97,6 +102,40 @@ export function gptConfig(preset: GPTPreset, overrides: Partial<GPTConfig> = {})
   return config;
 }
 
+/** The architectures: the paper's GPT (the default, no field) and its two variants. */
+export const ARCHS = ["gpt", "llama", "gbert"] as const;
+/** An architecture name. */
+export type Arch = (typeof ARCHS)[number];
+
+/**
+ * Each architecture as overrides of the GPT's config (same layers, heads and width: the paper
+ * replaces the GPT by a Llama or GBERT "of the same size").
+ * - `llama`: RMSNorm (eps 1e-6, Llama's), SwiGLU MLP, rotary on the whole head, no biases. The
+ *   MLP width is Llama-7B's ratio 11008/4096 = 2.6875 d (its 8d/3 rounded up to a multiple of
+ *   256), so the three MLP matrices (3 · 2.6875 d² = 8.06 d²) hold about the GPT's two (8 d²).
+ * - `gbert`: bidirectional attention (§7); its masked-LM objective is the training's business.
+ */
+export const MODEL_ARCHS: Readonly<Record<Arch, Readonly<Partial<GPTConfig>>>> = {
+  gpt: {},
+  llama: {
+    norm: "rmsnorm",
+    mlp: "swiglu",
+    mlpRatio: 2.6875,
+    rotaryPct: 1,
+    bias: false,
+    layerNormEps: 1e-6,
+  },
+  gbert: { causal: false },
+};
+
+/** The config overrides of an architecture; an unknown name throws naming the allowed ones. */
+export function archOverrides(arch: string): Partial<GPTConfig> {
+  if (!(ARCHS as readonly string[]).includes(arch)) {
+    throw new Error(`unknown architecture "${arch}"; allowed: ${ARCHS.join(", ")}`);
+  }
+  return { ...MODEL_ARCHS[arch as Arch] };
+}
+
 /** Number of rotary dimensions per head: floor(headDim * rotaryPct), as GPT-NeoX computes it. */
 export function rotaryDims(config: GPTConfig): number {
   return Math.floor((config.dModel / config.nHead) * config.rotaryPct);
@@ -159,8 +198,8 @@ export function validateGPTConfig(config: GPTConfig): void {
   if (config.norm !== "layernorm" && config.norm !== "rmsnorm") {
     throw new Error(`GPTConfig.norm must be "layernorm" or "rmsnorm", got "${config.norm}"`);
   }
-  if (config.mlp !== "gelu") {
-    throw new Error(`GPTConfig.mlp must be "gelu", got "${config.mlp}"`);
+  if (config.mlp !== "gelu" && config.mlp !== "swiglu") {
+    throw new Error(`GPTConfig.mlp must be "gelu" or "swiglu", got "${config.mlp}"`);
   }
   if (typeof config.dropout !== "number" || !(config.dropout >= 0 && config.dropout < 1)) {
     throw new Error(`GPTConfig.dropout must be in [0, 1), got ${config.dropout}`);
@@ -221,6 +260,7 @@ function paramSpecs(c: GPTConfig): ParamSpec[] {
     linear(`${h}.attn.wv`, `${h}.attn.bv`, [d, d]);
     linear(`${h}.attn.wo`, `${h}.attn.bo`, [d, d], true);
     norm(`${h}.ln2`);
+    if (c.mlp === "swiglu") linear(`${h}.mlp.wgate`, `${h}.mlp.bgate`, [d, f]);
     linear(`${h}.mlp.wfc`, `${h}.mlp.bfc`, [d, f]);
     linear(`${h}.mlp.wproj`, `${h}.mlp.bproj`, [f, d], true);
   }
@@ -282,6 +322,11 @@ export function gelu<T extends tf.Tensor>(x: T): T {
   if (fused) return fused.gelu(x);
   const u = tf.mul(x, tf.add(tf.mul(tf.square(x), GELU_C2), GELU_C1));
   return tf.mul(x, tf.sigmoid(u));
+}
+
+/** SiLU (swish), x * sigmoid(x): the gate of Llama's SwiGLU MLP. Plain ops (both backends). */
+export function silu<T extends tf.Tensor>(x: T): T {
+  return tf.mul(x, tf.sigmoid(x));
 }
 
 function maybeDropout(x: tf.Tensor2D, c: GPTConfig, seed: number | undefined): tf.Tensor2D {
@@ -520,7 +565,10 @@ export class GPT implements CausalLM {
   #mlp(x: tf.Tensor2D, layer: number, pass: Pass): tf.Tensor2D {
     const p = this.params;
     const h = `h${layer}.mlp`;
-    const u = gelu(linear(x, p[`${h}.wfc`], p[`${h}.bfc`]));
+    const up = linear(x, p[`${h}.wfc`], p[`${h}.bfc`]);
+    const u = this.config.mlp === "swiglu"
+      ? tf.mul<tf.Tensor2D>(silu(linear(x, p[`${h}.wgate`], p[`${h}.bgate`])), up)
+      : gelu(up);
     return this.#dropout(linear(u, p[`${h}.wproj`], p[`${h}.bproj`]), pass);
   }
 

@@ -16,7 +16,7 @@ import { generateDataset } from "../data/dataset.ts";
 import type { Dataset } from "../data/dataset.ts";
 import type { BioEntry, QAPair } from "../data/types.ts";
 import { initBackend } from "../model/backend.ts";
-import { createGPT, type GPT, gptConfig } from "../model/gpt.ts";
+import { archOverrides, createGPT, type GPT, gptConfig } from "../model/gpt.ts";
 import { createLoRA } from "../model/lora.ts";
 import { countParams } from "../model/params.ts";
 import { bioDocs, qaDocs, tokenizeBio, tokenizeQA } from "../tokenizer/docs.ts";
@@ -163,7 +163,7 @@ export function qaEvalItems(
 // ---------------------------------------------------------------------------------------------
 // Models
 
-/** Builds the model of a preset for a dataset's vocabulary. */
+/** Builds the model of a preset for a dataset's vocabulary (its `model.arch`, GPT by default). */
 export function buildModel(p: Preset, ds: Dataset, seed: number): GPT {
   if (p.model.vocab !== "compact") {
     throw new Error(`model.vocab "${p.model.vocab}" is not supported yet; allowed: "compact"`);
@@ -175,6 +175,7 @@ export function buildModel(p: Preset, ds: Dataset, seed: number): GPT {
       nLayer: p.model.nLayer,
       nHead: p.model.nHead,
       dModel: p.model.dModel,
+      ...archOverrides(p.model.arch ?? "gpt"),
     }),
     { seed },
   );
