@@ -2,7 +2,7 @@
  * Prepares a machine to run the notebooks and the tests; idempotent, and fast when all is there.
  *
  * ```sh
- * npx -y deno@2.9.6 task setup [--with-chromium] [--no-apt]
+ * npx -y deno@2.9.6 task setup [--with-chromium] [--with-slurm] [--no-apt]
  * ```
  *
  * 1. apt: installs whichever of the Debian packages below are missing (Jupyter's headless runner,
@@ -10,6 +10,8 @@
  *    runs only when one is missing.
  *    `--with-chromium` adds Debian's chromium, which `deno task test` asks for: the tests open the
  *    report page and an exported notebook in it (lib/plot/browser.ts); they skip without it.
+ *    `--with-slurm` adds Debian's slurm-wlm and munge, which `deno task test` also asks for: a test
+ *    submits a sweep to a throwaway single-node Slurm (lib/cli/sweep_test.ts); it skips without.
  * 2. npm packages: `deno install --frozen` from deno.json + deno.lock (fails on lockfile drift).
  * 3. kernelspec: jupyter/kernels/deno/kernel.json pointing at this Deno binary by absolute path,
  *    since under `npx deno` there may be no `deno` on PATH for Jupyter to start.
@@ -34,6 +36,9 @@ export const APT_PACKAGES = [
   "fonts-dejavu-core",
   "libopenblas0-pthread",
 ];
+
+/** Debian packages of a local single-node Slurm (the sweep test's; `--with-slurm`). */
+export const SLURM_PACKAGES = ["slurm-wlm", "munge"];
 
 const dec = new TextDecoder();
 
@@ -165,14 +170,16 @@ export async function main(argv: string[]): Promise<number> {
     args: argv,
     options: {
       "with-chromium": { type: "boolean", default: false },
+      "with-slurm": { type: "boolean", default: false },
       "no-apt": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) {
     console.log(
-      "usage: deno task setup [--with-chromium] [--no-apt]\n" +
-        `  apt packages: ${APT_PACKAGES.join(" ")} (+ chromium with --with-chromium)\n` +
+      "usage: deno task setup [--with-chromium] [--with-slurm] [--no-apt]\n" +
+        `  apt packages: ${APT_PACKAGES.join(" ")} (+ chromium with --with-chromium, ` +
+        `${SLURM_PACKAGES.join(" ")} with --with-slurm)\n` +
         `  then deno install --frozen, then ${JUPYTER_DIR}/kernels/deno/kernel.json`,
     );
     return 0;
@@ -180,7 +187,13 @@ export async function main(argv: string[]): Promise<number> {
   const t0 = performance.now();
   try {
     if (values["no-apt"]) console.log("setup: apt: skipped (--no-apt)");
-    else await stepApt([...APT_PACKAGES, ...(values["with-chromium"] ? ["chromium"] : [])]);
+    else {
+      await stepApt([
+        ...APT_PACKAGES,
+        ...(values["with-chromium"] ? ["chromium"] : []),
+        ...(values["with-slurm"] ? SLURM_PACKAGES : []),
+      ]);
+    }
     await stepDenoInstall();
     await stepKernelspec();
   } catch (err) {
