@@ -22,6 +22,8 @@ import { fig13, saveFig13 } from "../findings/fig13.ts";
 import { fig6, saveFig6 } from "../findings/fig6.ts";
 import { fig16, fig7, saveFig16, saveFig7 } from "../findings/fig7.ts";
 import { figuresDir, onlyCachedFromEnv } from "../findings/runs.ts";
+import { archTable, saveArchFigure } from "../findings/arch_figure.ts";
+import { fig12c, fig12cEffects } from "../findings/fig12c.ts";
 import { setRunsDir } from "../runs/cache.ts";
 import { saveSummary, summaryMarkdown } from "../findings/summary.ts";
 import { saveSites, sitesTable, storageSites } from "../findings/sites.ts";
@@ -149,6 +151,16 @@ export const FINDINGS: Record<string, Finding> = {
       const { lines, files } = await saveSummary(dir);
       console.log(summaryMarkdown(lines));
       return files;
+    },
+  },
+  fig12c: {
+    describe:
+      "Figure 12(c): bioS on the Llama variant, QA and MIX (single, multi5+permute(+fullname))",
+    run: async (a, dir) => {
+      const res = await fig12c({ ...a, mix: true });
+      console.log(archTable(res).toString());
+      reportEffects(fig12cEffects(res));
+      return files(await saveArchFigure(res, { dir }));
     },
   },
   fig10: {

@@ -1,0 +1,222 @@
+/**
+ * The architecture figures: the paper's Figure-3 protocol run on another model. Figure 12(c)
+ * (Appendix D) is bioS on the downsized Llama; Figure 9 (§7, Result 7) is bioS on GBERT, the
+ * bidirectional GPT trained by whole-word masked language modelling. Each row is BIO pretraining +
+ * LoRA QA finetuning (the QA block) and mixed training at QAr 0.8 (the MIX block), P_test accuracy
+ * beside the paper's, with the GPT's own numbers on the same rows (cached runs of Figure 3) for the
+ * contrast the paper draws.
+ * @module
+ */
+import pl from "nodejs-polars";
+import { getPreset, PAPER_QAR } from "../config/presets.ts";
+import { currentPreset, type PresetName } from "../config/preset.ts";
+import { ATTRIBUTES } from "../data/types.ts";
+import { type FinetuneRequest, qaFinetune, type RunRequest } from "../runs/experiments.ts";
+import { type MixedRequest, mixedTrain } from "../runs/mixed.ts";
+import { paperCell } from "./paper.ts";
+import {
+  cachedOnly,
+  ensureQA,
+  ensureRuns,
+  type FindingRunOptions,
+  isDone,
+  rowRequest,
+} from "./runs.ts";
+import { meanStd } from "./stats.ts";
+import { heatmapSpec, widenRowLabels } from "../plot/specs.ts";
+import { type SavedFigure, saveFigure } from "../plot/save.ts";
+import type { VegaLiteSpec } from "../plot/render.ts";
+import type { AccuracyRow } from "../eval/metrics.ts";
+
+/** The architectures these figures are drawn for. */
+export type FigureArch = "llama" | "gbert";
+
+/** Which paper figure an architecture reproduces. */
+export const ARCH_FIGURES: Readonly<
+  Record<FigureArch, { figure: string; name: string; panel?: string; model: string }>
+> = {
+  llama: { figure: "12", name: "fig12c", panel: "c", model: "Llama" },
+  gbert: { figure: "9", name: "fig9", model: "GBERT" },
+};
+
+/**
+ * The rows drawn at `tiny`: the paper's headline contrast (single vs multi5+permute) and the most
+ * augmented row (multi5+permute+fullname), which for GBERT is one of the few rows that extract.
+ */
+export const ARCH_ROWS: readonly string[] = ["single", "multi5+permute", "multi5+permute+fullname"];
+const COLUMNS = ["mean", ...ATTRIBUTES];
+
+/** Options of {@linkcode archFigure}. */
+export interface ArchFigureOptions extends FindingRunOptions {
+  preset?: PresetName;
+  rows?: string[];
+  /** Seeds per row (default 1: seed 0). */
+  seeds?: number;
+  /** Run the MIX block's mixed-training runs (default true); false draws only cached ones. */
+  mix?: boolean;
+  onlyCached?: boolean;
+}
+
+/** One cell: our P_test accuracy (mean over seeds) beside the paper's and our GPT's. */
+export interface ArchCell {
+  row: string;
+  block: "QA" | "MIX";
+  column: string;
+  ours: number;
+  std: number;
+  seeds: number;
+  paper: number;
+  /** Our GPT on the same row and block (seed 0, cached runs only), or null. */
+  gpt: number | null;
+}
+
+/** What an architecture figure shows, with provenance. */
+export interface ArchFigureResult {
+  arch: FigureArch;
+  preset: PresetName;
+  cells: ArchCell[];
+  runs: {
+    row: string;
+    block: "QA" | "MIX";
+    seed: number;
+    qaInDist: number;
+    qaOutDist: number;
+    wallSeconds: number;
+    cacheKey: string;
+  }[];
+  wallSeconds: number;
+}
+
+/** A row's run request on an architecture (the row's own overrides kept). */
+export function archRequest(
+  arch: FigureArch | undefined,
+  preset: PresetName,
+  row: string,
+  seed: number,
+): RunRequest {
+  const r = rowRequest(preset, row, seed);
+  if (!arch) return r;
+  return { ...r, overrides: { ...r.overrides, model: { ...r.overrides?.model, arch } } };
+}
+
+const mean = (rows: AccuracyRow[], column: string, split = "P_test") =>
+  rows.find((m) => m.split === split && m.attribute === column && m.metric !== "qaFirstToken")
+    ?.accuracy ?? NaN;
+
+/** Runs (or reads from the cache) the QA and MIX runs of an architecture's rows. */
+export async function archFigure(
+  arch: FigureArch,
+  opts: ArchFigureOptions = {},
+): Promise<ArchFigureResult> {
+  const t0 = performance.now();
+  const preset = opts.preset ?? currentPreset();
+  const rows = opts.rows ?? [...ARCH_ROWS];
+  const seeds = Array.from({ length: opts.seeds ?? 1 }, (_, i) => i);
+  const all: FinetuneRequest[] = rows.flatMap((row) =>
+    seeds.map((s) => archRequest(arch, preset, row, s))
+  );
+  const reqs = opts.onlyCached ? await cachedOnly(all) : all;
+  const mixReqs: (MixedRequest & { QAr: number })[] = [];
+  for (const r of all.map((r) => ({ ...r, QAr: PAPER_QAR }))) {
+    const run = opts.mix !== false && !opts.onlyCached;
+    if (run || await isDone({ ...r, kind: "mixed" })) mixReqs.push(r);
+  }
+  const runOpts = { ...opts, defaultWorkers: getPreset(preset).workers };
+  await ensureRuns([
+    ...reqs.map((r) => ({ ...r, kind: "qa" as const })),
+    ...mixReqs.map((r) => ({ ...r, kind: "mixed" as const })),
+  ], runOpts);
+  const qa = await ensureQA(reqs, runOpts);
+  const mix = [];
+  for (const r of mixReqs) mix.push({ request: r, result: await mixedTrain(r) });
+  // The GPT on the same rows (seed 0), where Figure 3's runs are cached.
+  const gpt = new Map<string, AccuracyRow[]>();
+  for (const row of rows) {
+    const r = archRequest(undefined, preset, row, 0);
+    if (await isDone({ ...r, kind: "qa" })) gpt.set(`QA|${row}`, (await qaFinetune(r)).qa);
+    const m = { ...r, QAr: PAPER_QAR };
+    if (await isDone({ ...m, kind: "mixed" })) gpt.set(`MIX|${row}`, (await mixedTrain(m)).qa);
+  }
+  const { figure, panel } = ARCH_FIGURES[arch];
+  const cells: ArchCell[] = [];
+  const runs: ArchFigureResult["runs"] = [];
+  for (const block of ["QA", "MIX"] as const) {
+    const done = block === "QA" ? qa : mix;
+    for (const row of rows) {
+      const mine = done.filter((d) => d.request.config === row);
+      if (!mine.length) continue;
+      for (const column of COLUMNS) {
+        const s = meanStd(mine.map((d) => mean(d.result.qa, column)));
+        const g = gpt.get(`${block}|${row}`);
+        cells.push({
+          row,
+          block,
+          column,
+          ours: s.mean,
+          std: s.std,
+          seeds: s.n,
+          paper: paperCell(figure, row, block, column, { panel, data: "bioS" }),
+          gpt: g ? mean(g, column) : null,
+        });
+      }
+      for (const d of mine) {
+        runs.push({
+          row,
+          block,
+          seed: d.request.seed,
+          qaInDist: mean(d.result.qa, "mean", "P_train"),
+          qaOutDist: mean(d.result.qa, "mean"),
+          wallSeconds: d.result.wallSeconds ?? NaN,
+          cacheKey: d.result.cacheKey,
+        });
+      }
+    }
+  }
+  return { arch, preset, cells, runs, wallSeconds: (performance.now() - t0) / 1000 };
+}
+
+/** The result as a table: one row per (row, block, column): ours ± std, the paper, our GPT. */
+export function archTable(res: ArchFigureResult): pl.DataFrame {
+  return pl.DataFrame(res.cells.map((c) => ({
+    row: c.row,
+    block: c.block,
+    column: c.column,
+    ours: +c.ours.toFixed(1),
+    std: +c.std.toFixed(1),
+    paper: c.paper,
+    gpt: c.gpt === null ? null : +c.gpt.toFixed(1),
+  })));
+}
+
+/** The heatmap: rows × (block, attribute), "ours (paper)". */
+export function archSpec(res: ArchFigureResult): VegaLiteSpec {
+  const { figure, panel, model } = ARCH_FIGURES[res.arch];
+  return widenRowLabels(heatmapSpec(
+    res.cells.map((c) => ({
+      row: c.row,
+      column: `${c.block} ${c.column}`,
+      ours: c.ours,
+      paper: c.paper,
+    })),
+    {
+      title: `Figure ${figure}${panel ?? ""}: bioS on ${model}, P_test accuracy, QA = pretrain + ` +
+        `LoRA finetune, MIX = mixed training (QAr=${PAPER_QAR}), ours (paper) [${res.preset}]`,
+      rowOrder: ARCH_ROWS.filter((r) => res.cells.some((c) => c.row === r)),
+      columnOrder: ["QA", "MIX"].flatMap((b) => COLUMNS.map((c) => `${b} ${c}`)),
+      rowTitle: "bioS pretraining data",
+      columnTitle: "attribute",
+    },
+  ));
+}
+
+/** Writes figures/<fig12c|fig9>.{svg,png,json}. */
+export async function saveArchFigure(
+  res: ArchFigureResult,
+  opts: { dir?: string } = {},
+): Promise<SavedFigure> {
+  return await saveFigure(ARCH_FIGURES[res.arch].name, archSpec(res), {
+    dir: opts.dir,
+    preset: res.preset,
+    data: res,
+  });
+}
