@@ -21,6 +21,9 @@ import { fig5, saveFig5 } from "../findings/fig5.ts";
 import { fig13, saveFig13 } from "../findings/fig13.ts";
 import { fig6, saveFig6 } from "../findings/fig6.ts";
 import { fig16, fig7, saveFig16, saveFig7 } from "../findings/fig7.ts";
+import { fig12a, qaTable, saveFig12a } from "../findings/fig12a.ts";
+import { FIG17_ROWS, fig8, FIG8_ROWS, saveFig8 } from "../findings/fig8.ts";
+import { fig14, saveFig14 } from "../findings/fig14.ts";
 import { figuresDir, onlyCachedFromEnv } from "../findings/runs.ts";
 import { archTable, saveArchFigure } from "../findings/arch_figure.ts";
 import { fig12c, fig12cEffects } from "../findings/fig12c.ts";
@@ -113,6 +116,49 @@ export const FINDINGS: Record<string, Finding> = {
       reportEffects(fig7Effects(res));
       return files(await saveFig7(res, { dir }));
     },
+  },
+  fig12a: {
+    describe: "Figure 12(a): the six bioR-like (grammar) rows, P_test QA after pretrain + QA " +
+      "finetune (--mix: + MIX)",
+    run: async (a, dir) => {
+      const res = await fig12a(a);
+      console.log(qaTable(res.cells).toString());
+      for (const t of res.targets) {
+        console.log(`${t.name}: ${t.ours?.toFixed(1)} (target ${t.target})`);
+      }
+      return files(await saveFig12a(res, { dir }));
+    },
+  },
+  fig8: {
+    describe:
+      "Figure 8: minority QA with and without celebrities (bioS single+permute1, bioR-like " +
+      "single; +wiki absent)",
+    run: async (a, dir) => {
+      const res = await fig8({ ...a, rows: a.rows ?? FIG8_ROWS.map((r) => r.label) });
+      console.log(qaTable(res.cells).toString());
+      for (const r of res.ratios) {
+        console.log(
+          `${r.minority}: ${r.without.toFixed(1)} -> +CEL ${r.with.toFixed(1)} ` +
+            `(${r.ratio.toFixed(1)}x; target >= 3x)`,
+        );
+      }
+      return files(await saveFig8(res, { dir }));
+    },
+  },
+  fig17: {
+    describe: "Figure 17: Figure 8 plus the other minority formats (bioS single, " +
+      "single+permute1+fullname, bioR-like single+fullname)",
+    run: async (a, dir) => {
+      const rows = a.rows ?? [...FIG8_ROWS, ...FIG17_ROWS].map((r) => r.label);
+      const res = await fig8({ ...a, rows });
+      console.log(qaTable(res.cells).toString());
+      return files(await saveFig8(res, { dir, name: "fig17" }));
+    },
+  },
+  fig14: {
+    describe: "Figure 14: P-probing on bioR-like (grammar) single and multi5 (positions = " +
+      "attributes in order of first appearance)",
+    run: async (a, dir) => files(await saveFig14(await fig14(a), { dir })),
   },
   fig13: {
     describe: "Figure 13: P-probing with rank-2 vs rank-4 embedding updates",

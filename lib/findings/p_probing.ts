@@ -54,6 +54,13 @@ export function paperPProbeCell(
   const target = opts.target ?? "first_token";
   const rank = opts.rank === 4 ? 4 : 2;
   if (target === "whole_attribute" && attribute === "b_date") return null;
+  if (row.startsWith("bioR:")) {
+    // bioR rows (bioR-like grammar data here) compare with Figure 14, laid out as Figure 13.
+    const p14 = target === "first_token" ? (rank === 2 ? "a" : "b") : (rank === 2 ? "c" : "d");
+    return paperPProbe(row.slice(5), attribute, { figure: "14", panel: p14, data: "bioR" })[
+      position
+    ] ?? null;
+  }
   const panel = target === "first_token"
     ? (rank === 2 ? undefined : "b")
     : (rank === 2 ? "c" : "d");

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { type DeepPartial, getPreset, type Preset, presetWith } from "../config/presets.ts";
 import type { PresetName } from "../config/preset.ts";
 import { generateDataset } from "../data/dataset.ts";
+import { parseBioConfig } from "../data/bios.ts";
 import type { Dataset } from "../data/dataset.ts";
 import type { BioEntry, QAPair } from "../data/types.ts";
 import { initBackend } from "../model/backend.ts";
@@ -44,6 +45,19 @@ export interface RunRequest {
   config: string;
   seed: number;
   overrides?: DeepPartial<Preset>;
+  /**
+   * The paper's celebrity population (§6): `count` extra people under `config`, pretrained beside
+   * the minority; QA finetuning then trains on the celebrities only and tests every minority
+   * person. Absent for every other run (and then absent from the spec, so keys do not move).
+   */
+  celebrities?: CelebritySpec;
+}
+
+/** A celebrity population of a run request. */
+export interface CelebritySpec {
+  count: number;
+  /** Configuration of the celebrities' biographies, e.g. "multi5+permute" or "bioR:multi5". */
+  config: string;
 }
 
 /** The resolved preset of a request. */
@@ -57,11 +71,17 @@ export function resolvePreset(req: RunRequest): Preset {
 
 const datasets = new Map<string, Dataset>();
 /** The dataset of a (config, N, seed), memoized in-process (generation takes well under a second at tiny). */
-export function datasetFor(config: string, people: number, seed: number): Dataset {
-  const key = `${config}|${people}|${seed}`;
+export function datasetFor(
+  config: string,
+  people: number,
+  seed: number,
+  celebrities?: CelebritySpec,
+): Dataset {
+  const cel = celebrities ? `|cel${celebrities.count}:${celebrities.config}` : "";
+  const key = `${config}|${people}|${seed}${cel}`;
   let ds = datasets.get(key);
   if (!ds) {
-    ds = generateDataset({ config, people, seed });
+    ds = generateDataset({ config, people, seed, ...(celebrities ? { celebrities } : {}) });
     datasets.set(key, ds);
   }
   return ds;
@@ -111,9 +131,24 @@ export function pretrainLoopOptions(p: Preset, steps: number, dir: string) {
  * derived when a run starts and recorded in its result, never part of a key (computing a key
  * builds no data).
  */
-export function pretrainSteps(p: Preset, seed: number): number {
+export function pretrainSteps(
+  p: Preset,
+  seed: number,
+  req: { config?: string; celebrities?: CelebritySpec } = {},
+): number {
   if (p.pretrain.steps) return p.pretrain.steps;
-  return bioPacker(datasetFor("single", p.people, seed), p, seed).stepsForExposures(
+  if (req.celebrities) {
+    // Celebrity runs: `exposures` passes over every entry (minority and celebrities), so the
+    // minority sees its biographies as often as without celebrities (the paper keeps its step
+    // count and lets the celebrities dilute the minority; at tiny that would starve it).
+    const ds = datasetFor(req.config ?? "single", p.people, seed, req.celebrities);
+    return bioPacker(ds, p, seed).stepsForEpochs(p.pretrain.exposures);
+  }
+  // bioR-like rows count passes over bioR:single (the paper gives bioR more steps than bioS).
+  const single = req.config && parseBioConfig(req.config).format === "bioR"
+    ? "bioR:single"
+    : "single";
+  return bioPacker(datasetFor(single, p.people, seed), p, seed).stepsForExposures(
     p.pretrain.exposures,
   );
 }
@@ -237,6 +272,7 @@ export function pretrainSpec(req: RunRequest) {
     model: p.model,
     pretrain: { ...p.pretrain },
     packing: { leadingEos: true },
+    ...(req.celebrities ? { celebrities: req.celebrities } : {}),
   };
 }
 
@@ -288,11 +324,11 @@ export async function pretrain(
   const run = await cached("pretrain", spec, async (rd) => {
     const info = await initBackend({ quiet: true });
     const p = resolvePreset(req);
-    const ds = datasetFor(req.config, p.people, req.seed);
+    const ds = datasetFor(req.config, p.people, req.seed, req.celebrities);
     const model = buildModel(p, ds, req.seed);
     const source = bioPacker(ds, p, req.seed);
     const t0 = performance.now();
-    const steps = pretrainSteps(p, req.seed);
+    const steps = pretrainSteps(p, req.seed, req);
     try {
       const res = await trainSteps(model, source, {
         ...pretrainLoopOptions(p, steps, rd.dir),
@@ -321,7 +357,7 @@ export async function pretrain(
   if (run.measured?.eval === STAGE_VERSIONS.eval) return run;
   await initBackend({ quiet: true });
   const p = resolvePreset(req);
-  const ds = datasetFor(req.config, p.people, req.seed);
+  const ds = datasetFor(req.config, p.people, req.seed, req.celebrities);
   const model = buildModel(p, ds, req.seed);
   try {
     await loadPretrained(model, run.dir);
@@ -383,7 +419,7 @@ export async function qaFinetune(
     await initBackend({ quiet: true });
     const p = resolvePreset(req);
     const ft = spec.finetune;
-    const ds = datasetFor(req.config, p.people, req.seed);
+    const ds = celebrityView(datasetFor(req.config, p.people, req.seed, req.celebrities));
     const model = buildModel(p, ds, req.seed);
     await loadPretrained(model, pre.dir);
     const lora = ft.method === "lora"
@@ -461,6 +497,22 @@ export async function qaFinetune(
       model.dispose();
     }
   });
+}
+
+/**
+ * The QA splits of a celebrity run (paper §6): finetune on every celebrity ("P_train"), test on
+ * every minority person ("P_test"). Datasets without celebrities are returned as they are.
+ */
+export function celebrityView(ds: Dataset): Dataset {
+  if (!ds.celebrities) return ds;
+  const population = new Map(ds.people.map((q) => [q.id, q.population]));
+  return {
+    ...ds,
+    qa: ds.qa.map((q) => ({
+      ...q,
+      split: population.get(q.personId) === "celebrity" ? "P_train" : "P_test",
+    })),
+  };
 }
 
 /** The model seen through forward options (LoRA adapters), as a CausalLM for evaluation. */

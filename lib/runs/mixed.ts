@@ -106,7 +106,7 @@ export async function mixedTrain(
     const source = new MixedBatches(bio, qa, { qaRatio: spec.QAr, seed: req.seed + 2 });
     const bioItems = bioEvalItems(ds);
     const qaItems = qaEvalItems(ds);
-    const steps = Math.round(pretrainSteps(p, req.seed) * spec.stepsFactor);
+    const steps = Math.round(pretrainSteps(p, req.seed, req) * spec.stepsFactor);
     const t0 = performance.now();
     try {
       const res = await trainSteps(model, source, {

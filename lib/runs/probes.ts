@@ -80,7 +80,7 @@ async function probeRun<R>(
   return await cached(`${kind}probe`, spec, async () => {
     const info = await initBackend({ quiet: true });
     const p = resolvePreset(req);
-    const ds = datasetFor(req.config, p.people, req.seed);
+    const ds = datasetFor(req.config, p.people, req.seed, req.celebrities);
     const model = buildModel(p, ds, req.seed);
     try {
       await loadPretrained(model, pre.dir);

@@ -1,0 +1,55 @@
+import { assert, assertEquals } from "../util/assert.ts";
+import { celebrityCount, celebrityRequest, FIG17_ROWS, fig8, FIG8_ROWS, saveFig8 } from "./fig8.ts";
+import { celebrityView, datasetFor, pretrainSpec } from "../runs/experiments.ts";
+import { withRunsDir } from "./_test_utils.ts";
+
+Deno.test("Figure 8 rows: the paper's labels; celebrities only in the +CEL requests", () => {
+  assertEquals(FIG8_ROWS.map((r) => r.label), [
+    "bioS single+permute1",
+    "bioS single+permute1+CEL",
+    "bioR single",
+    "bioR single+CEL",
+  ]);
+  assertEquals(FIG17_ROWS.length, 6);
+  assertEquals(celebrityCount("tiny"), 100);
+  const alone = celebrityRequest(FIG8_ROWS[0], "tiny", 0);
+  // Without celebrities the request (and so its key) is the ordinary row's.
+  assertEquals(alone, { preset: "tiny", config: "single+permute1", seed: 0 });
+  assert(!("celebrities" in pretrainSpec(alone)));
+  const cel = celebrityRequest(FIG8_ROWS[3], "tiny", 0);
+  assertEquals(cel.celebrities, { count: 100, config: "bioR:multi5" });
+  assertEquals(pretrainSpec(cel).celebrities, cel.celebrities);
+});
+
+Deno.test("celebrityView: finetune on every celebrity, test every minority person", () => {
+  const ds = datasetFor("single+permute1", 20, 0, { count: 4, config: "multi5+permute" });
+  const v = celebrityView(ds);
+  const pop = new Map(ds.people.map((p) => [p.id, p.population]));
+  assertEquals(v.qa.filter((q) => q.split === "P_train").length, 4 * 6);
+  assert(v.qa.every((q) => (q.split === "P_train") === (pop.get(q.personId) === "celebrity")));
+  assertEquals(celebrityView(datasetFor("single", 20, 0)), datasetFor("single", 20, 0));
+  assertEquals(ds.bios.filter((b) => pop.get(b.personId) === "celebrity").length, 4 * 5);
+});
+
+Deno.test("Figure 8 at smoke: minority QA with and without celebrities, ratios, figure", async () => {
+  await withRunsDir(async (dir) => {
+    const res = await fig8({ preset: "smoke", rows: ["bioR single", "bioR single+CEL"] });
+    assertEquals(res.ratios.length, 1);
+    assertEquals(res.ratios[0].minority, "bioR single");
+    const cel = res.cells.find((c) => c.row === "bioR single+CEL" && c.column === "mean")!;
+    assertEquals(cel.paper, 76.3);
+    assert(res.absent[0].includes("+wiki"));
+    const saved = await saveFig8(res, { dir });
+    assert(saved.svg.endsWith("fig8.svg"));
+  });
+});
+
+Deno.test("Figure 8: an unknown row names the allowed ones", async () => {
+  let msg = "";
+  try {
+    await fig8({ preset: "smoke", rows: ["bioS multi5"] });
+  } catch (e) {
+    msg = (e as Error).message;
+  }
+  assert(msg.includes("bioR single+CEL"), msg);
+});
