@@ -24,3 +24,6 @@ export * from "./effects.ts";
 export * from "./scale.ts";
 export * from "./coverage.ts";
 export * from "./readme_numbers.ts";
+export * from "./fig12a.ts";
+export * from "./fig14.ts";
+export * from "./fig8.ts";
