@@ -16,11 +16,12 @@ import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
 import { parsePreset, type PresetName, PRESETS } from "../config/preset.ts";
 import { cacheEntry, planRuns } from "../findings/runs.ts";
-import { resultsDir, ROOT, runKey } from "../runs/cache.ts";
+import { canonicalJson, resultsDir, ROOT, runKey } from "../runs/cache.ts";
 import type { WorkerRequest } from "../runs/request.ts";
 import {
   parseQueue,
   PRESET_RESOURCES,
+  pretrainOf,
   type QueueStates,
   sbatchScript,
   type SlurmResources,
@@ -47,6 +48,26 @@ const USAGE = `usage: deno task sweep <${Object.keys(FINDINGS).join("|")}> --res
 export function keyOf(req: WorkerRequest) {
   const e = cacheEntry(req);
   return { kind: e.kind, key: runKey(e.kind, e.spec) };
+}
+
+/**
+ * Throws unless the pretraining a finetune or probe starts from is the run its first-stage task
+ * trains (so the afterok dependency waits for the right run, not one with another key).
+ */
+export function checkPretrainOf(
+  req: WorkerRequest,
+  opts: { derive?: (r: WorkerRequest) => WorkerRequest } = {},
+): void {
+  // Pretraining and mixed runs start from nothing another task trains.
+  if (req.kind === "pretrain" || req.kind === "mixed") return;
+  const own = (cacheEntry(req).spec as { pretrain?: unknown }).pretrain;
+  const derived = cacheEntry((opts.derive ?? pretrainOf)(req)).spec;
+  if (own !== undefined && canonicalJson(own) !== canonicalJson(derived)) {
+    throw new Error(
+      `the ${req.kind} request ${JSON.stringify(req)} starts from a pretraining that ` +
+        `pretrainOf (lib/runs/slurm.ts) does not reproduce: a field shaping the pretraining is dropped`,
+    );
+  }
 }
 
 /** What to plan: a finding and the arguments `deno task finding` would get. */
@@ -277,6 +298,7 @@ export async function main(argv: string[]): Promise<number> {
       created: new Date().toISOString(),
       stages: sweepStages(reqs, keyOf),
     };
+    for (const r of reqs) checkPretrainOf(r);
     await writeSweep(manifest);
     for (const s of manifest.stages) {
       console.log(

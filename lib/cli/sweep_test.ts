@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { assert, assertEquals } from "../util/assert.ts";
-import { main, planFinding, sweepStatus } from "./sweep.ts";
+import { assert, assertEquals, assertThrows } from "../util/assert.ts";
+import { checkPretrainOf, main, planFinding, sweepStatus } from "./sweep.ts";
 import { ROOT } from "../runs/cache.ts";
 import { sweepDir, type SweepManifest } from "../runs/slurm.ts";
 import { localSlurmUnavailable, startLocalSlurm } from "../runs/_local_slurm.ts";
@@ -15,6 +15,15 @@ Deno.test("planFinding: fig3's runs without running any (one QA run per row and 
   ]);
   const probes = await planFinding("fig5", { preset: "smoke", rows: ["single"], seeds: 1 });
   assertEquals(probes.map((r) => [r.kind, r.config]), [["pprobe", "single"]]);
+  // The first stage trains exactly the pretraining each of them starts from.
+  for (const r of [...reqs, ...probes]) checkPretrainOf(r);
+  assertThrows(
+    () =>
+      checkPretrainOf({ ...reqs[0], overrides: { people: 7 } }, {
+        derive: ({ overrides: _, ...r }) => ({ ...r, kind: "pretrain" }),
+      }),
+    "does not reproduce",
+  );
 });
 
 Deno.test("sweep --emit slurm writes the stages, scripts and manifest; bad flags are named", async () => {

@@ -59,12 +59,16 @@ export interface SweepStage {
 /** Where a request's result goes: its kind and key (lib/findings/runs.ts's cacheEntry + runKey). */
 export type KeyOf = (req: WorkerRequest) => { kind: RunKind; key: string };
 
-/** The pretraining run a finetune or probe request starts from. */
+/**
+ * The pretraining run a finetune or probe request starts from: the request without what only the
+ * later stage reads (so fields that shape the pretraining, e.g. overrides, all stay).
+ */
 export function pretrainOf(req: WorkerRequest): WorkerRequest {
-  const { preset, config, seed, overrides } = req;
-  return overrides
-    ? { kind: "pretrain", preset, config, seed, overrides }
-    : { kind: "pretrain", preset, config, seed };
+  const { kind: _kind, finetune: _finetune, probe: _probe, ...rest } = req as WorkerRequest & {
+    finetune?: unknown;
+    probe?: unknown;
+  };
+  return { ...rest, kind: "pretrain" } as WorkerRequest;
 }
 
 const label = (r: WorkerRequest) => `${r.kind} ${r.config} s${r.seed}`;
