@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { assert, assertEquals, assertThrows } from "../util/assert.ts";
 import { checkPretrainOf, main, planFinding, sweepStatus } from "./sweep.ts";
 import { ROOT } from "../runs/cache.ts";
+import { envString } from "../config/env.ts";
 import { sweepDir, type SweepManifest } from "../runs/slurm.ts";
 import { localSlurmUnavailable, startLocalSlurm } from "../runs/_local_slurm.ts";
 
@@ -81,9 +82,14 @@ Deno.test({
     const t0 = performance.now();
     const slurm = await startLocalSlurm();
     const results = await Deno.makeTempDir({ prefix: "plm_sweep_" });
-    const before = Deno.env.get("SLURM_CONF");
-    // sbatch/squeue, started by the sweep CLI, talk to this cluster.
+    const before = {
+      SLURM_CONF: Deno.env.get("SLURM_CONF"),
+      PLM_RESULTS: envString("PLM_RESULTS"),
+    };
+    // sbatch/squeue, started by the sweep CLI, talk to this cluster; the tasks (which inherit this
+    // environment) and the status compute and count only what this sweep writes.
     Deno.env.set("SLURM_CONF", slurm.conf);
+    Deno.env.set("PLM_RESULTS", "off");
     const dir = sweepDir(results, "fig3-smoke");
     const tails = async () => {
       const out = [await slurm.logs()];
@@ -138,8 +144,10 @@ Deno.test({
       const text = JSON.stringify(fig);
       assert(text.includes('"multi5"') && text.includes('"single"'), "both rows drawn");
     } finally {
-      if (before === undefined) Deno.env.delete("SLURM_CONF");
-      else Deno.env.set("SLURM_CONF", before);
+      for (const [k, v] of Object.entries(before)) {
+        if (v === undefined) Deno.env.delete(k);
+        else Deno.env.set(k, v);
+      }
       await slurm.stop();
       await Deno.remove(results, { recursive: true }).catch(() => {});
       console.log(
