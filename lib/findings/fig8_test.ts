@@ -2,6 +2,7 @@ import { assert, assertEquals } from "../util/assert.ts";
 import { celebrityCount, celebrityRequest, FIG17_ROWS, fig8, FIG8_ROWS, saveFig8 } from "./fig8.ts";
 import { celebrityView, datasetFor, pretrainSpec } from "../runs/experiments.ts";
 import { withRunsDir } from "./_test_utils.ts";
+import { fig18, saveFig18 } from "./fig18.ts";
 
 Deno.test("Figure 8 rows: the paper's labels; celebrities only in the +CEL requests", () => {
   assertEquals(FIG8_ROWS.map((r) => r.label), [
@@ -52,4 +53,24 @@ Deno.test("Figure 8: an unknown row names the allowed ones", async () => {
     msg = (e as Error).message;
   }
   assert(msg.includes("bioR single+CEL"), msg);
+});
+
+Deno.test("Figures 18/19 at smoke: minority probes with and without celebrities", async () => {
+  await withRunsDir(async (dir) => {
+    const rows = ["bioR single", "bioR single+CEL"];
+    const p = await fig18({ preset: "smoke", rows, probe: "P" });
+    assertEquals(new Set(p.cells.map((c) => c.row)), new Set(rows));
+    const cel0 = p.cells.find((c) =>
+      c.row === "bioR single+CEL" && c.target === "first_token" && c.attribute === "b_date" &&
+      c.position === 0
+    )!;
+    assert(typeof cel0.paper === "number", "Figure 18(a) has the bioR single+CEL row");
+    const q = await fig18({ preset: "smoke", rows, probe: "Q" });
+    const qf = q.cells.find((c) =>
+      c.row === "bioR single" && c.target === "first_token" && c.attribute === "b_date"
+    )!;
+    assertEquals(qf.paper, 28.0);
+    assert((await saveFig18(p, { dir })).svg.endsWith("fig18.svg"));
+    assert((await saveFig18(q, { dir })).svg.endsWith("fig19.svg"));
+  });
 });

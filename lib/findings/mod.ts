@@ -27,3 +27,4 @@ export * from "./readme_numbers.ts";
 export * from "./fig12a.ts";
 export * from "./fig14.ts";
 export * from "./fig8.ts";
+export * from "./fig18.ts";

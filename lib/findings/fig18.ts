@@ -1,0 +1,215 @@
+/**
+ * Figures 18 and 19 (paper Appendix G): P-probing (Figure 18) and Q-probing (Figure 19) of the
+ * minority with and without celebrities. The probes read the same pretrained models as Figure 8
+ * (lib/findings/fig8.ts); only minority entries and minority people are probed (P-probes train on
+ * the minority's P_train entries and test on its P_test, Q-probes likewise), at the preset's probe
+ * settings. The paper's rows include bioS single and the bioR fullname and +wiki rows; ours run the
+ * Figure 8 rows by default (+wiki absent, see fig8.ts).
+ * @module
+ */
+import { getPreset } from "../config/presets.ts";
+import { currentPreset, type PresetName } from "../config/preset.ts";
+import { ATTRIBUTES } from "../data/types.ts";
+import type { ProbeTarget } from "../probe/head.ts";
+import { P_POSITIONS } from "../probe/p_probe.ts";
+import { pProbe, qProbe } from "../runs/probes.ts";
+import { ensureRuns, type FindingRunOptions, isDone } from "./runs.ts";
+import type { WorkerRequest } from "../runs/request.ts";
+import { paperCell, paperPProbe } from "./paper.ts";
+import { celebrityRequest, type CelebrityRow, FIG17_ROWS, FIG8_ROWS } from "./fig8.ts";
+import { P_PROBE_SHORT, positionPanels } from "./p_probing.ts";
+import { type HeatmapCell, heatmapSpec, widenRowLabels } from "../plot/specs.ts";
+import { type SavedFigure, saveFigure } from "../plot/save.ts";
+import type { VegaLiteSpec } from "../plot/render.ts";
+
+/** One probe cell of a row: P (position 0..5) or Q (position null). */
+export interface MinorityProbeCell {
+  row: string;
+  probe: "P" | "Q";
+  target: ProbeTarget;
+  attribute: string;
+  position: number | null;
+  ours: number | null;
+  paper: number | null;
+  n: number;
+}
+
+/** Options of {@link fig18}. */
+export interface Fig18Options extends FindingRunOptions {
+  preset?: PresetName;
+  /** Row labels (default Figure 8's four). */
+  rows?: string[];
+  onlyCached?: boolean;
+  /** "P" (Figure 18, default) or "Q" (Figure 19). */
+  probe?: "P" | "Q";
+}
+
+/** Figures 18/19's cells. */
+export interface Fig18Result {
+  preset: PresetName;
+  probe: "P" | "Q";
+  rank: number;
+  cells: MinorityProbeCell[];
+  /** Rows asked for whose probe is not cached (with onlyCached). */
+  missingRows: string[];
+  runs: { label: string; cacheKey: string; pretrainKey: string }[];
+  wallSeconds: number;
+}
+
+function rowsOf(labels: string[] | undefined): CelebrityRow[] {
+  const known = [...FIG8_ROWS, ...FIG17_ROWS];
+  return (labels ?? FIG8_ROWS.map((r) => r.label)).map((l) => {
+    const r = known.find((k) => k.label === l);
+    if (!r) {
+      throw new Error(
+        `unknown Figure 18/19 row "${l}"; allowed: ${known.map((k) => k.label).join(", ")}`,
+      );
+    }
+    return r;
+  });
+}
+
+/** The paper's P-probe value (Figure 18 a/b) or null when the paper has no such row or cell. */
+function paperP(r: CelebrityRow, target: ProbeTarget, attribute: string, position: number) {
+  try {
+    const panel = target === "first_token" ? "a" : "b";
+    return paperPProbe(r.paper.row, attribute as never, {
+      figure: "18",
+      panel,
+      data: r.paper.data,
+    })[position] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function paperQ(r: CelebrityRow, target: ProbeTarget, attribute: string): number | null {
+  try {
+    const block = target === "first_token" ? "Q_first" : "Q_whole";
+    return paperCell("19", r.paper.row, block, attribute, { data: r.paper.data });
+  } catch {
+    return null;
+  }
+}
+
+/** Runs (or reads) the probes of each row's pretrained model on the minority. */
+export async function fig18(opts: Fig18Options = {}): Promise<Fig18Result> {
+  const t0 = performance.now();
+  const preset = opts.preset ?? currentPreset();
+  const probe = opts.probe ?? "P";
+  const kind = probe === "P" ? "pprobe" : "qprobe";
+  const pp = getPreset(preset).probe;
+  const rank = probe === "P" ? pp.pRank : pp.qRank;
+  const rows = rowsOf(opts.rows);
+  const missingRows: string[] = [];
+  const wanted: { row: CelebrityRow; req: WorkerRequest }[] = [];
+  for (const r of rows) {
+    const req = { ...celebrityRequest(r, preset, 0), kind, probe: {} } as WorkerRequest;
+    if (opts.onlyCached && !(await isDone(req))) missingRows.push(r.label);
+    else wanted.push({ row: r, req });
+  }
+  if (!wanted.length) throw new Error(`no cached ${kind} run for ${missingRows.join(", ")}`);
+  await ensureRuns(wanted.map((w) => w.req), {
+    ...opts,
+    defaultWorkers: getPreset(preset).workers,
+  });
+  const cells: MinorityProbeCell[] = [];
+  const runs: Fig18Result["runs"] = [];
+  for (const { row, req } of wanted) {
+    if (probe === "P") {
+      const res = await pProbe(req as Parameters<typeof pProbe>[0], {});
+      runs.push({ label: row.label, cacheKey: res.cacheKey, pretrainKey: res.pretrainKey });
+      for (const c of res.cells) {
+        cells.push({
+          row: row.label,
+          probe,
+          target: c.target,
+          attribute: c.attribute,
+          position: c.position,
+          ours: c.accuracy,
+          paper: paperP(row, c.target, c.attribute, c.position),
+          n: c.n,
+        });
+      }
+    } else {
+      const res = await qProbe(req as Parameters<typeof qProbe>[0], {});
+      runs.push({ label: row.label, cacheKey: res.cacheKey, pretrainKey: res.pretrainKey });
+      for (const q of res.rows) {
+        cells.push({
+          row: row.label,
+          probe,
+          target: q.target,
+          attribute: q.attribute,
+          position: null,
+          ours: q.accuracy,
+          paper: paperQ(row, q.target, q.attribute),
+          n: q.n,
+        });
+      }
+    }
+  }
+  return {
+    preset,
+    probe,
+    rank,
+    cells,
+    missingRows,
+    runs,
+    wallSeconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** The heatmap: P (first-token) in a panel per position, or Q first-token and whole side by side. */
+export function fig18Spec(res: Fig18Result): VegaLiteSpec {
+  const order = [...FIG8_ROWS, ...FIG17_ROWS].map((r) => r.label)
+    .filter((l) => res.cells.some((c) => c.row === l));
+  if (res.probe === "P") {
+    const hc: HeatmapCell[] = res.cells.filter((c) => c.target === "first_token" && c.n > 0)
+      .map((c) => ({
+        row: c.row,
+        column: P_PROBE_SHORT[c.attribute as keyof typeof P_PROBE_SHORT],
+        panel: `position ${c.position}`,
+        ours: c.ours,
+        paper: c.paper,
+      }));
+    return heatmapSpec(hc, {
+      title: `Figure 18(a): P-probing first-token accuracy of the minority, with (+CEL) and ` +
+        `without celebrities, rank ${res.rank}, ours (paper: rank 2) [${res.preset}]`,
+      rowOrder: order,
+      columnOrder: ATTRIBUTES.map((a) => P_PROBE_SHORT[a]),
+      panelOrder: positionPanels().slice(0, P_POSITIONS),
+      panelColumns: 2,
+      rowTitle: "minority data",
+      labelLines: 2,
+      cellWidth: 46,
+      fontSize: 10,
+    });
+  }
+  const label = (c: MinorityProbeCell) =>
+    `${c.target === "first_token" ? "Q-first" : "Q-whole"} ${c.attribute}`;
+  const hc = res.cells.map((c) => ({ row: c.row, column: label(c), ours: c.ours, paper: c.paper }));
+  return widenRowLabels(heatmapSpec(hc, {
+    title: `Figure 19: Q-probing of the minority from the name, with (+CEL) and without ` +
+      `celebrities, rank ${res.rank}, ours (paper) [${res.preset}]`,
+    rowOrder: order,
+    columnOrder: [
+      ...ATTRIBUTES.map((a) => `Q-first ${a}`),
+      ...ATTRIBUTES.filter((a) => a !== "b_date").map((a) => `Q-whole ${a}`),
+    ],
+    rowTitle: "minority data",
+    columnTitle: "attribute",
+  }));
+}
+
+/** Writes figures/fig18.{svg,png,json} or fig19.* (by the result's probe). */
+export async function saveFig18(
+  res: Fig18Result,
+  opts: { dir?: string } = {},
+): Promise<SavedFigure> {
+  const name = res.probe === "P" ? "fig18" : "fig19";
+  return await saveFigure(name, fig18Spec(res), {
+    dir: opts.dir,
+    preset: res.preset,
+    data: { ...res, paperSource: `data/paper/${name}.json` },
+  });
+}
