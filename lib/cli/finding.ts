@@ -28,6 +28,7 @@ import { fig18, saveFig18 } from "../findings/fig18.ts";
 import { figuresDir, onlyCachedFromEnv } from "../findings/runs.ts";
 import { archTable, saveArchFigure } from "../findings/arch_figure.ts";
 import { fig12c, fig12cEffects } from "../findings/fig12c.ts";
+import { fig9, fig9Effects } from "../findings/fig9.ts";
 import { setRunsDir } from "../runs/cache.ts";
 import { saveSummary, summaryMarkdown } from "../findings/summary.ts";
 import { saveSites, sitesTable, storageSites } from "../findings/sites.ts";
@@ -215,6 +216,15 @@ export const FINDINGS: Record<string, Finding> = {
       const res = await fig12c({ ...a, mix: true });
       console.log(archTable(res).toString());
       reportEffects(fig12cEffects(res));
+      return files(await saveArchFigure(res, { dir }));
+    },
+  },
+  fig9: {
+    describe: "Figure 9: bioS on GBERT (bidirectional, whole-word masked LM), QA and MIX",
+    run: async (a, dir) => {
+      const res = await fig9({ ...a, mix: a.mix });
+      console.log(archTable(res).toString());
+      reportEffects(fig9Effects(res));
       return files(await saveArchFigure(res, { dir }));
     },
   },

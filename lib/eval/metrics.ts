@@ -192,6 +192,56 @@ export async function spanCorrectness(
       }
     }
   });
+  if ((model.config as { causal?: boolean }).causal === false) {
+    return await maskedSpanCorrectness(model, items, mode, batchSize, pad);
+  }
+  return await scoreSpans(model, items, items, mode, batchSize, pad, 1);
+}
+
+/**
+ * A bidirectional model (GBERT, paper §7) is asked each span on its own: the span's tokens become
+ * mask tokens (the model's last vocabulary id, see lib/train/masked_lm.ts) and are predicted in
+ * place; "whole" needs every one right, as the paper counts GBERT's QA.
+ */
+async function maskedSpanCorrectness(
+  model: CausalLM,
+  items: readonly SpanEvalItem[],
+  mode: SpanMode,
+  batchSize: number,
+  pad: number,
+): Promise<boolean[][]> {
+  const maskId = model.config.vocabSize - 1;
+  const asked: SpanEvalItem[] = [];
+  const truth: SpanEvalItem[] = [];
+  const back: [number, number][] = [];
+  items.forEach((it, i) =>
+    it.spans.forEach((s, j) => {
+      const ids = Int32Array.from(it.ids);
+      ids.fill(maskId, s.start, s.end);
+      asked.push({ ids, spans: [s] });
+      truth.push({ ids: it.ids, spans: [s] });
+      back.push([i, j]);
+    })
+  );
+  const flat = await scoreSpans(model, asked, truth, mode, batchSize, pad, 0);
+  const out: boolean[][] = items.map((it) => it.spans.map(() => false));
+  back.forEach(([i, j], k) => out[i][j] = flat[k][0]);
+  return out;
+}
+
+/**
+ * Whether the argmax at each span token (read `shift` positions earlier: 1 for next-token
+ * prediction, 0 for in-place masked prediction) is the token of `truth`.
+ */
+async function scoreSpans(
+  model: CausalLM,
+  items: readonly SpanEvalItem[],
+  truth: readonly SpanEvalItem[],
+  mode: SpanMode,
+  batchSize: number,
+  pad: number,
+  shift: number,
+): Promise<boolean[][]> {
   const out: boolean[][] = items.map((it) => it.spans.map(() => false));
   const order = items.map((_, i) => i).sort((a, b) =>
     items[a].ids.length - items[b].ids.length || a - b
@@ -211,11 +261,11 @@ export async function spanCorrectness(
       argmax.dispose();
     }
     chunk.forEach((i, b) => {
-      const { ids, spans } = items[i];
+      const { ids, spans } = truth[i];
       spans.forEach((s, j) => {
         const last = mode === "first" ? s.start + 1 : s.end;
         let ok = true;
-        for (let p = s.start; p < last && ok; p++) ok = pred[b * L + p - 1] === ids[p];
+        for (let p = s.start; p < last && ok; p++) ok = pred[b * L + p - shift] === ids[p];
         out[i][j] = ok;
       });
     });

@@ -23,6 +23,8 @@ import { countParams } from "../model/params.ts";
 import { bioDocs, qaDocs, tokenizeBio, tokenizeQA } from "../tokenizer/docs.ts";
 import type { Doc } from "../contracts.ts";
 import { PackedBatches } from "../train/packing.ts";
+import { MaskedLMBatches, wordStarts } from "../train/masked_lm.ts";
+import type { BatchSource } from "../contracts.ts";
 import { latestCheckpoint, loadCheckpoint } from "../train/checkpoint.ts";
 import { type StepInfo, trainSteps } from "../train/loop.ts";
 import type { CausalLM } from "../contracts.ts";
@@ -203,17 +205,39 @@ export function buildModel(p: Preset, ds: Dataset, seed: number): GPT {
   if (p.model.vocab !== "compact") {
     throw new Error(`model.vocab "${p.model.vocab}" is not supported yet; allowed: "compact"`);
   }
+  const arch = archOverrides(p.model.arch ?? "gpt");
   return createGPT(
     gptConfig("tiny", {
-      vocabSize: ds.vocab.size,
+      // A bidirectional model (GBERT) has one more id, its mask token (the last).
+      vocabSize: ds.vocab.size + (arch.causal === false ? 1 : 0),
       seqLen: p.model.seqLen,
       nLayer: p.model.nLayer,
       nHead: p.model.nHead,
       dModel: p.model.dModel,
-      ...archOverrides(p.model.arch ?? "gpt"),
+      ...arch,
     }),
     { seed },
   );
+}
+
+/**
+ * The batches a model trains on: `source` itself for a causal model; for a bidirectional one
+ * (GBERT, paper §7), its whole-word masked-LM version, QA rows asked with masked answers
+ * (lib/train/masked_lm.ts).
+ */
+export function objectiveSource(
+  model: GPT,
+  source: BatchSource,
+  opts: { ds: Dataset; seed: number },
+): BatchSource {
+  if (model.config.causal) return source;
+  const v = opts.ds.vocab;
+  return new MaskedLMBatches(source, {
+    maskId: model.config.vocabSize - 1,
+    wordStart: wordStarts((id) => v.decode([id]), v.size),
+    eos: v.eos,
+    seed: opts.seed,
+  });
 }
 
 /**
@@ -326,7 +350,7 @@ export async function pretrain(
     const p = resolvePreset(req);
     const ds = datasetFor(req.config, p.people, req.seed, req.celebrities);
     const model = buildModel(p, ds, req.seed);
-    const source = bioPacker(ds, p, req.seed);
+    const source = objectiveSource(model, bioPacker(ds, p, req.seed), { ds, seed: req.seed });
     const t0 = performance.now();
     const steps = pretrainSteps(p, req.seed, req);
     try {
@@ -428,14 +452,15 @@ export async function qaFinetune(
     const docs = qaDocs(ds.qa.filter((q) => q.split === "P_train"), ds.vocab);
     const longest = docs.reduce((m, d) => Math.max(m, d.ids.length), 0);
     // One QA pair per row (rows just long enough): batchSize counts QA pairs, as in the paper.
-    const source = new PackedBatches(docs, {
+    const packed = new PackedBatches(docs, {
       seqLen: longest + 1,
       batchSize: ft.batchSize,
       eos: ds.vocab.eos,
       seed: req.seed + 1,
       leadingEos: true,
     });
-    const steps = source.stepsForEpochs(ft.epochs);
+    const source = objectiveSource(model, packed, { ds, seed: req.seed + 1 });
+    const steps = packed.stepsForEpochs(ft.epochs);
     const testItems = qaEvalItems(ds, { split: "P_test" });
     const trainItems = qaEvalItems(ds, { split: "P_train" });
     const meanOf = (rows: AccuracyRow[]) => rows.find((r) => r.attribute === "mean")?.accuracy ?? 0;

@@ -17,6 +17,7 @@ import {
   buildModel,
   datasetFor,
   memorization,
+  objectiveSource,
   pretrainLoopOptions,
   pretrainPacker,
   pretrainSpec,
@@ -103,7 +104,8 @@ export async function mixedTrain(
     const bio = pretrainPacker(bioDocs(ds.bios, ds.vocab), ds, p, req.seed);
     const trainQA = ds.qa.filter((q) => q.split === "P_train");
     const qa = pretrainPacker(qaDocs(trainQA, ds.vocab), ds, p, req.seed + 1);
-    const source = new MixedBatches(bio, qa, { qaRatio: spec.QAr, seed: req.seed + 2 });
+    const mixed = new MixedBatches(bio, qa, { qaRatio: spec.QAr, seed: req.seed + 2 });
+    const source = objectiveSource(model, mixed, { ds, seed: req.seed + 2 });
     const bioItems = bioEvalItems(ds);
     const qaItems = qaEvalItems(ds);
     const steps = Math.round(pretrainSteps(p, req.seed, req) * spec.stepsFactor);
