@@ -91,9 +91,11 @@ export const COVERAGE: readonly FigureCoverage[] = [
   {
     figure: 9,
     shows: "GBERT (bidirectional, whole-word masking) on bioS",
-    status: "absent",
-    note: "needs a BERT-style model, not built",
-    files: [],
+    status: "partial",
+    note: "QA (pretrain + LoRA finetune) on the headline bioS rows at `tiny`, one seed; MIX only " +
+      "with --mix, Q-probing and the other rows absent",
+    files: ["fig9"],
+    notebook: "10",
   },
   {
     figure: 10,
@@ -114,9 +116,11 @@ export const COVERAGE: readonly FigureCoverage[] = [
   {
     figure: 12,
     shows: "Figure 3 analogues: bioR GPT2-302M, bioR and bioS Llama",
-    status: "absent",
-    note: "no bioR data and no Llama architecture",
-    files: [],
+    status: "partial",
+    note: "(c) bioS on the Llama at `tiny` (QA and MIX, headline rows, one seed); (a, b) bioR " +
+      "absent here",
+    files: ["fig12c"],
+    notebook: "10",
   },
   {
     figure: 13,

@@ -20,13 +20,15 @@ import { writeJsonAtomic } from "../util/fs.ts";
 /**
  * The preset a cached spec was run at, from its people count and model shape (the pretraining
  * part of the spec: at the top level or under `pretrain`), the row's own overrides allowed (a wider
- * window, `rowOverrides`); undefined when none matches.
+ * window, `rowOverrides`) and any architecture (`model.arch`); undefined when none matches.
  */
 export function presetOfSpec(spec: Record<string, unknown>): PresetName | undefined {
   const base = (spec.pretrain as Record<string, unknown> | undefined)?.model
     ? spec.pretrain as Record<string, unknown>
     : spec;
-  const model = JSON.stringify(base.model);
+  // The architecture (model.arch, absent for the GPT) is not part of a preset's shape.
+  const { arch: _arch, ...shape } = (base.model ?? {}) as Record<string, unknown>;
+  const model = JSON.stringify(shape);
   for (const [name, p] of Object.entries(PRESET_CONFIGS)) {
     const own = typeof base.config === "string"
       ? rowOverrides(name as PresetName, base.config)
