@@ -153,7 +153,9 @@ export function main(args: string[]): number {
     const m = writeDataset(a.out, dataset);
     const s = (performance.now() - t0) / 1000;
     console.log(
-      `bioS ${m.config} seed ${m.seed}: ${m.counts.minority} people` +
+      `${
+        m.config.startsWith("bioR:") ? "bioR-like (grammar)" : "bioS"
+      } ${m.config} seed ${m.seed}: ${m.counts.minority} people` +
         (m.counts.celebrity ? ` + ${m.counts.celebrity} celebrities (${a.celebrityConfig})` : "") +
         ` (${m.counts.P_train} P_train, ${m.counts.P_test} P_test), ${m.counts.bios} bios ` +
         `(${m.tokens.minority.mean.toFixed(1)} GPT-2 tokens/entry), ${m.counts.qa} QA, ` +
