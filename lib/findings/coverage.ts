@@ -28,7 +28,7 @@ export const COVERAGE: readonly FigureCoverage[] = [
     figure: 1,
     shows: "mixed training: QA accuracy (a), learning curves on bioS (b) and bioR (c)",
     status: "partial",
-    note: "bioS single: (a) and the (b) curves; bioR (c) absent (no bioR data)",
+    note: "bioS single: (a) and the (b) curves; bioR (c) not yet run on the bioR-like data",
     files: ["fig1a", "fig1b"],
     notebook: "04",
   },
@@ -84,9 +84,12 @@ export const COVERAGE: readonly FigureCoverage[] = [
   {
     figure: 8,
     shows: "celebrity data helps the minority group",
-    status: "absent",
-    note: "needs the celebrity/minority data of §6, not built",
-    files: [],
+    status: "partial",
+    note: "bioS minority (single+permute1) with and without 100 multi5+permute celebrities at " +
+      "`tiny`, one seed (QA 3.6 -> 14.8); the bioR rows and the +wiki control absent (no " +
+      "general-English corpus installable here)",
+    files: ["fig8"],
+    notebook: "09",
   },
   {
     figure: 9,
@@ -117,10 +120,10 @@ export const COVERAGE: readonly FigureCoverage[] = [
     figure: 12,
     shows: "Figure 3 analogues: bioR GPT2-302M, bioR and bioS Llama",
     status: "partial",
-    note: "(c) bioS on the Llama at `tiny` (QA and MIX, headline rows, one seed); (a, b) bioR " +
-      "absent here",
-    files: ["fig12c"],
-    notebook: "10",
+    note: "(a) the six bioR-like (grammar) rows at `tiny`, QA and MIX, one seed; (c) bioS on the " +
+      "Llama at `tiny` (headline rows); (b) bioR on the Llama absent",
+    files: ["fig12a", "fig12c"],
+    notebook: "08, 10",
   },
   {
     figure: 13,
@@ -133,9 +136,11 @@ export const COVERAGE: readonly FigureCoverage[] = [
   {
     figure: 14,
     shows: "P-probing on bioR",
-    status: "absent",
-    note: "no bioR data",
-    files: [],
+    status: "partial",
+    note: "bioR-like (grammar) single and multi5 at `tiny` (our bioR is a grammar, not Llama " +
+      "rewrites)",
+    files: ["fig14"],
+    notebook: "08",
   },
   {
     figure: 15,
@@ -156,23 +161,27 @@ export const COVERAGE: readonly FigureCoverage[] = [
   {
     figure: 17,
     shows: "celebrity helps the minority group, extended",
-    status: "absent",
-    note: "needs the celebrity/minority data, not built",
-    files: [],
+    status: "partial",
+    note: "per-attribute QA of the bioS minority with and without celebrities, beside bioS and " +
+      "bioR single; the MIX columns, the bioR celebrity rows and +wiki absent",
+    files: ["fig17"],
+    notebook: "09",
   },
   {
     figure: 18,
     shows: "P-probing of the minority group with and without celebrities",
-    status: "absent",
-    note: "needs the celebrity/minority data, not built",
-    files: [],
+    status: "partial",
+    note: "bioS minority at `tiny`, one seed; bioR rows absent",
+    files: ["fig18"],
+    notebook: "09",
   },
   {
     figure: 19,
     shows: "Q-probing of the minority group with and without celebrities",
-    status: "absent",
-    note: "needs the celebrity/minority data, not built",
-    files: [],
+    status: "partial",
+    note: "bioS minority at `tiny`, one seed; bioR rows absent",
+    files: ["fig19"],
+    notebook: "09",
   },
 ];
 
