@@ -120,8 +120,9 @@ export const COVERAGE: readonly FigureCoverage[] = [
     figure: 12,
     shows: "Figure 3 analogues: bioR GPT2-302M, bioR and bioS Llama",
     status: "partial",
-    note: "(a) the six bioR-like (grammar) rows at `tiny`, QA and MIX, one seed; (c) bioS on the " +
-      "Llama at `tiny` (headline rows); (b) bioR on the Llama absent",
+    note: "(a) bioR-like (grammar) single and multi5 at `tiny`, QA only, one seed (the other " +
+      "four rows and MIX not yet run); (c) bioS on the Llama at `tiny` (headline rows); (b) " +
+      "bioR on the Llama absent",
     files: ["fig12a", "fig12c"],
     notebook: "08, 10",
   },

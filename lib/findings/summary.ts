@@ -43,6 +43,14 @@ export const SUMMARY_FIGURES = [
   "fig15",
   "fig7",
   "fig16",
+  "fig12a",
+  "fig14",
+  "fig8",
+  "fig17",
+  "fig18",
+  "fig19",
+  "fig12c",
+  "fig9",
   "sites",
   "sites_L4",
 ] as const;
@@ -210,6 +218,40 @@ export function summarize(figs: Partial<Record<string, FigureJson>>): SummaryLin
       for (const c of corr ?? []) {
         if (c.name.includes("Q-first")) add("7", `Pearson r, ${c.name} (n = ${c.n})`, c, name);
       }
+    }
+  }
+
+  // bioR-like (grammar) rows, the minority with celebrities, and the other architectures: each
+  // row's mean over its six attributes, per block (QA finetune, MIX).
+  const perRowMean: [string, string][] = [
+    ["fig12a", "12a (bioR-like)"],
+    ["fig8", "8"],
+    ["fig17", "17"],
+    ["fig12c", "12c (Llama)"],
+    ["fig9", "9 (GBERT)"],
+  ];
+  for (const [name, figure] of perRowMean) {
+    for (const c of cellsOf(figs[name])) {
+      if (c.column !== "mean" || c.row === "baseline" || num(c.ours) === null) continue;
+      add(figure, `${c.row}: P_test ${c.block} mean`, c, name);
+    }
+  }
+  const fig14 = cellsOf(figs.fig14).filter((c) => c.target === "first_token" && c.position === 0);
+  for (const m of rowRankMeans(fig14)) {
+    add("14", `${m.row}: P-probe first-token mean at position 0 (rank ${m.rank})`, m, "fig14");
+  }
+  for (
+    const [name, figure, what] of [["fig18", "18", "P-probe first-token mean at position 0"], [
+      "fig19",
+      "19",
+      "Q-first mean",
+    ]] as const
+  ) {
+    const cells = cellsOf(figs[name]).filter((c) =>
+      c.target === "first_token" && (name === "fig19" || c.position === 0)
+    );
+    for (const row of [...new Set(cells.map((c) => c.row as string))]) {
+      add(figure, `${row}: ${what}`, pairedMean(cells.filter((c) => c.row === row)), name);
     }
   }
 
