@@ -222,36 +222,44 @@ export function summarize(figs: Partial<Record<string, FigureJson>>): SummaryLin
   }
 
   // bioR-like (grammar) rows, the minority with celebrities, and the other architectures: each
-  // row's mean over its six attributes, per block (QA finetune, MIX).
-  const perRowMean: [string, string][] = [
-    ["fig12a", "12a (bioR-like)"],
-    ["fig8", "8"],
-    ["fig17", "17"],
-    ["fig12c", "12c (Llama)"],
-    ["fig9", "9 (GBERT)"],
+  // row's mean over its six attributes, per block (QA finetune, MIX). Figure 17 extends Figure 8's
+  // rows, so it adds only the rows Figure 8 lacks; the minority's +CEL rows test every minority
+  // person, not P_test (notebook 09), so those two figures do not say P_test.
+  const perRowMean = [
+    { name: "fig12a", figure: "12a (bioR-like)", tested: "P_test " },
+    { name: "fig8", figure: "8", tested: "" },
+    { name: "fig17", figure: "17", tested: "", skipRowsOf: "fig8" },
+    { name: "fig12c", figure: "12c (Llama)", tested: "P_test " },
+    { name: "fig9", figure: "9 (GBERT)", tested: "P_test " },
   ];
-  for (const [name, figure] of perRowMean) {
+  for (const { name, figure, tested, skipRowsOf } of perRowMean) {
+    const seen = new Set(cellsOf(skipRowsOf ? figs[skipRowsOf] : undefined).map((c) => c.row));
     for (const c of cellsOf(figs[name])) {
-      if (c.column !== "mean" || c.row === "baseline" || num(c.ours) === null) continue;
-      add(figure, `${c.row}: P_test ${c.block} mean`, c, name);
+      if (c.column !== "mean" || c.row === "baseline" || seen.has(c.row)) continue;
+      if (num(c.ours) !== null) add(figure, `${c.row}: ${tested}${c.block} mean`, c, name);
     }
   }
-  const fig14 = cellsOf(figs.fig14).filter((c) => c.target === "first_token" && c.position === 0);
-  for (const m of rowRankMeans(fig14)) {
+  const firstTokenAtName = (name: string) =>
+    cellsOf(figs[name]).filter((c) => c.target === "first_token" && c.position === 0);
+  for (const m of rowRankMeans(firstTokenAtName("fig14"))) {
     add("14", `${m.row}: P-probe first-token mean at position 0 (rank ${m.rank})`, m, "fig14");
   }
-  for (
-    const [name, figure, what] of [["fig18", "18", "P-probe first-token mean at position 0"], [
-      "fig19",
-      "19",
-      "Q-first mean",
-    ]] as const
-  ) {
-    const cells = cellsOf(figs[name]).filter((c) =>
-      c.target === "first_token" && (name === "fig19" || c.position === 0)
-    );
-    for (const row of [...new Set(cells.map((c) => c.row as string))]) {
-      add(figure, `${row}: ${what}`, pairedMean(cells.filter((c) => c.row === row)), name);
+  // Figures 18 and 19 state one probe rank for the whole figure, so rows are not split by rank.
+  const minorityProbes = [
+    {
+      name: "fig18",
+      what: "P-probe first-token mean at position 0",
+      cells: firstTokenAtName("fig18"),
+    },
+    {
+      name: "fig19",
+      what: "Q-first mean",
+      cells: cellsOf(figs.fig19).filter((c) => c.target === "first_token"),
+    },
+  ];
+  for (const { name, what, cells } of minorityProbes) {
+    for (const row of new Set(cells.map((c) => c.row as string))) {
+      add(name.slice(3), `${row}: ${what}`, pairedMean(cells.filter((c) => c.row === row)), name);
     }
   }
 

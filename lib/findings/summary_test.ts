@@ -159,3 +159,40 @@ Deno.test("saveSummary reads the figure JSONs of a folder and writes summary.md/
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("summarize: Figure 17 adds only the rows Figure 8 lacks; minority probes average per row", () => {
+  const mean = (row: string, ours: number) => ({
+    row,
+    block: "QA",
+    column: "mean",
+    ours,
+    paper: 1,
+  });
+  const lines = summarize({
+    fig8: fig({
+      cells: [mean("bioS single+permute1", 3.6), mean("bioS single+permute1+CEL", 14.8)],
+    }),
+    fig17: fig({
+      cells: [mean("bioS single+permute1", 3.6), mean("bioS single", 3.1), mean("baseline", 2.9)],
+    }),
+    fig18: fig({
+      cells: [20, 30, 90].map((ours, i) => ({
+        row: "m",
+        probe: "P",
+        target: "first_token",
+        position: i === 2 ? 1 : 0,
+        ours,
+        paper: 50,
+      })),
+    }),
+  });
+  const of = (figure: string) => lines.filter((l) => l.figure === figure);
+  assertEquals(of("8").map((l) => l.finding), [
+    "bioS single+permute1: QA mean",
+    "bioS single+permute1+CEL: QA mean",
+  ]);
+  assertEquals(of("17").map((l) => l.finding), ["bioS single: QA mean"]);
+  assertEquals(of("18").map((l) => [l.finding, l.ours]), [
+    ["m: P-probe first-token mean at position 0", 25],
+  ]);
+});
