@@ -54,6 +54,8 @@ export interface FindingArgs {
   mix: boolean;
   /** sites: the model depth (default: the preset's; another pretrains its own models). */
   depth?: number;
+  /** scale: the grid points to compute (1-based); the others are drawn from the cache. */
+  points?: number[];
 }
 
 /** One finding: what it draws, and how to compute and save it into `dir`. */
@@ -193,7 +195,7 @@ export const FINDINGS: Record<string, Finding> = {
       "memorization against model size, passes and people (our addition; days at tiny: " +
       "--only-cached draws the points that ran)",
     run: async (a, dir) => {
-      const res = await scaleStudy({ ...a, rows: a.rows });
+      const res = await scaleStudy({ ...a, rows: a.rows, points: a.points });
       const r1 = (v: number | null) => v === null ? "-" : v.toFixed(1);
       for (const c of res.cells) {
         console.log(`${c.point} | ${c.row} | ${c.measure}: ${r1(c.ours)} (paper ${r1(c.paper)})`);
@@ -242,7 +244,7 @@ const USAGE = `usage: deno task finding <${Object.keys(FINDINGS).join("|")}> ` +
   `[--preset ${
     PRESETS.join("|")
   }] [--rows a,b] [--seeds N] [--workers N] [--only-cached] [--mix] ` +
-  `[--out DIR] [--results DIR]`;
+  `[--points i,j (scale)] [--out DIR] [--results DIR]`;
 
 /** Parses the arguments and runs the finding; returns the process exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -261,6 +263,7 @@ export async function main(args: string[]): Promise<number> {
         "only-cached": { type: "boolean" },
         mix: { type: "boolean" },
         depth: { type: "string" },
+        points: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -307,6 +310,7 @@ export async function main(args: string[]): Promise<number> {
       onlyCached: values["only-cached"] ?? onlyCachedFromEnv(),
       mix: values.mix ?? false,
       depth: int("depth", values.depth),
+      points: values.points?.split(",").map((v) => int("points", v.trim())!),
     };
     const t0 = performance.now();
     const written = await FINDINGS[name].run(args, dir);

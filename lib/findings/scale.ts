@@ -158,6 +158,11 @@ export interface ScaleOptions extends FindingRunOptions {
   rows?: string[];
   /** Draw only what is cached (the default of the notebook at `tiny`: the grid takes days). */
   onlyCached?: boolean;
+  /**
+   * Compute only these points (1-based indices into the grid, cheapest first); the others are
+   * drawn from what is cached. A sitting runs one point and archives it before the next.
+   */
+  points?: number[];
   /** BIO passes the long mixed run gives (default 100; `mix_bio100`). */
   bioPasses?: number;
 }
@@ -195,13 +200,22 @@ export async function scaleStudy(opts: ScaleOptions = {}): Promise<ScaleResult> 
   const preset = opts.preset ?? currentPreset();
   const grid = [...(opts.grid ?? SCALE_GRID)];
   const rows = opts.rows ?? [...SCALE_ROWS];
-  if (!opts.onlyCached) {
-    const all = grid.flatMap((p) => rows.flatMap((row) => scaleRequests(preset, p, row, opts)));
+  for (const i of opts.points ?? []) {
+    if (!Number.isInteger(i) || i < 1 || i > grid.length) {
+      throw new Error(`scale: point ${i} is not in the grid; allowed: 1..${grid.length}`);
+    }
+  }
+  const compute = (i: number) =>
+    !opts.onlyCached && (opts.points === undefined || opts.points.includes(i + 1));
+  const todo = grid.filter((_, i) => compute(i));
+  if (todo.length > 0) {
+    const all = todo.flatMap((p) => rows.flatMap((row) => scaleRequests(preset, p, row, opts)));
     await ensureRuns(all, { ...opts, defaultWorkers: getPreset(preset).workers });
   }
   const cells: ScaleCell[] = [];
   const runs: ScaleResult["runs"] = [];
-  for (const p of grid) {
+  for (const [i, p] of grid.entries()) {
+    const cachedOnly = !compute(i);
     for (const row of rows) {
       const [qa, pp, qp, mix, mixLong] = scaleRequests(preset, p, row, opts);
       const value: Partial<Record<ScaleMeasure, number | null>> = {};
@@ -210,7 +224,7 @@ export async function scaleStudy(opts: ScaleOptions = {}): Promise<ScaleResult> 
         get: () => Promise<R>,
       ): Promise<R | undefined> => {
         // Missing runs were computed above by the workers, or are computed here (one worker).
-        if (opts.onlyCached && !(await isDone(req))) return undefined;
+        if (cachedOnly && !(await isDone(req))) return undefined;
         const r = await get();
         runs.push({
           point: pointLabel(p),

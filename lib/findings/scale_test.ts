@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../util/assert.ts";
+import { assert, assertEquals, assertRejects } from "../util/assert.ts";
 import { setResultsDir, setRunsDir } from "../runs/cache.ts";
 import { resolvePreset } from "../runs/experiments.ts";
 import {
@@ -38,14 +38,20 @@ Deno.test("scaleStudy at smoke: every measure of a point, cached reads, the figu
   setRunsDir(dir);
   setResultsDir(null);
   try {
-    const grid = [{ people: 24, nLayer: 1, dModel: 32, nHead: 2, passes: 2 }];
+    // The second point is never computed: `points: [1]` runs the first, draws the second cached.
+    const grid = [
+      { people: 24, nLayer: 1, dModel: 32, nHead: 2, passes: 2 },
+      { people: 24, nLayer: 1, dModel: 32, nHead: 2, passes: 3 },
+    ];
     // The long mixed run at 2 BIO passes (5x the steps), not 100: plumbing only.
     const base = { preset: "smoke" as const, grid, rows: ["single"], bioPasses: 2 };
     const empty = await scaleStudy({ ...base, onlyCached: true });
     assert(empty.cells.every((c) => c.ours === null));
-    const res = await scaleStudy({ ...base, workers: 1 });
-    assertEquals(res.cells.map((c) => c.measure), [...SCALE_MEASURES]);
-    for (const c of res.cells) {
+    await assertRejects(() => scaleStudy({ ...base, points: [3] }), "allowed: 1..2");
+    const res = await scaleStudy({ ...base, workers: 1, points: [1] });
+    assertEquals(res.cells.map((c) => c.measure), [...SCALE_MEASURES, ...SCALE_MEASURES]);
+    assert(res.cells.slice(SCALE_MEASURES.length).every((c) => c.ours === null));
+    for (const c of res.cells.slice(0, SCALE_MEASURES.length)) {
       assert(c.ours !== null && c.ours >= 0 && c.ours <= 100, `${c.measure}: ${c.ours}`);
     }
     assertEquals(res.cells[0].model, "1L-d32");
