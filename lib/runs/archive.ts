@@ -21,6 +21,10 @@ import { writeJsonAtomic } from "../util/fs.ts";
  * The preset a cached spec was run at, from its people count and model shape (the pretraining
  * part of the spec: at the top level or under `pretrain`), the row's own overrides allowed (a wider
  * window, `rowOverrides`) and any architecture (`model.arch`); undefined when none matches.
+ *
+ * A run that changes only the scale levers of a preset (people, layers, heads, width, passes and
+ * peak lr: the points of lib/findings/scale.ts) belongs to the preset whose window, vocabulary and
+ * batch it keeps; an exact match is looked for first.
  */
 export function presetOfSpec(spec: Record<string, unknown>): PresetName | undefined {
   const base = (spec.pretrain as Record<string, unknown> | undefined)?.model
@@ -29,12 +33,25 @@ export function presetOfSpec(spec: Record<string, unknown>): PresetName | undefi
   // The architecture (model.arch, absent for the GPT) is not part of a preset's shape.
   const { arch: _arch, ...shape } = (base.model ?? {}) as Record<string, unknown>;
   const model = JSON.stringify(shape);
-  for (const [name, p] of Object.entries(PRESET_CONFIGS)) {
+  const expectedModel = (name: string, p: (typeof PRESET_CONFIGS)[PresetName]) => {
     const own = typeof base.config === "string"
       ? rowOverrides(name as PresetName, base.config)
       : undefined;
-    const expected = own ? presetWith(p, own).model : p.model;
-    if (base.people === p.people && model === JSON.stringify(expected)) return name as PresetName;
+    return own ? presetWith(p, own).model : p.model;
+  };
+  for (const [name, p] of Object.entries(PRESET_CONFIGS)) {
+    if (base.people === p.people && model === JSON.stringify(expectedModel(name, p))) {
+      return name as PresetName;
+    }
+  }
+  const train = (base.pretrain ?? {}) as Record<string, unknown>;
+  for (const [name, p] of Object.entries(PRESET_CONFIGS)) {
+    const m = expectedModel(name, p);
+    if (
+      shape.seqLen === m.seqLen && shape.vocab === m.vocab &&
+      train.batchSize === p.pretrain.batchSize && train.warmupFrac === p.pretrain.warmupFrac &&
+      train.weightDecay === p.pretrain.weightDecay
+    ) return name as PresetName;
   }
   return undefined;
 }

@@ -15,6 +15,17 @@ Deno.test("presetOfSpec tells a run's preset from its people and model", () => {
   const wide = { preset: "tiny" as const, overrides: { model: { seqLen: 160 } }, seed: 0 };
   assertEquals(presetOfSpec(pretrainSpec({ ...wide, config: "multi5+fullname" })), "tiny");
   assertEquals(presetOfSpec(pretrainSpec({ ...wide, config: "single" })), undefined);
+  // A scale-study point (lib/findings/scale.ts) keeps tiny's window and batch: it is tiny's.
+  const scaled = {
+    preset: "tiny" as const,
+    config: "single",
+    seed: 0,
+    overrides: { people: 500, model: { nLayer: 4, dModel: 256 }, pretrain: { lr: 2e-3 } },
+  };
+  assertEquals(presetOfSpec(pretrainSpec(scaled)), "tiny");
+  assertEquals(presetOfSpec({ ...pretrainSpec(scaled), stepsFactor: 5, QAr: 0.8 }), "tiny");
+  const smallScaled = { ...scaled, preset: "small" as const, overrides: { people: 500 } };
+  assertEquals(presetOfSpec(pretrainSpec(smallScaled)), "small");
 });
 
 Deno.test("archived runs are reused from a fresh cache, weights included", async () => {
