@@ -226,6 +226,12 @@ export const FINDINGS: Record<string, Finding> = {
     run: async (a, dir) => {
       const res = await fig9({ ...a, mix: a.mix });
       console.log(archTable(res).toString());
+      for (const m of res.memorization) {
+        console.log(
+          `${m.row}: masked attribute recovered in place (P_train), first token ` +
+            `${m.firstToken.toFixed(1)}%, whole ${m.whole.toFixed(1)}%`,
+        );
+      }
       reportEffects(fig9Effects(res));
       return files(await saveArchFigure(res, { dir }));
     },

@@ -8,10 +8,15 @@
  * @module
  */
 import pl from "nodejs-polars";
-import { getPreset, PAPER_QAR } from "../config/presets.ts";
+import { ARCH_PASSES, getPreset, PAPER_QAR } from "../config/presets.ts";
 import { currentPreset, type PresetName } from "../config/preset.ts";
 import { ATTRIBUTES } from "../data/types.ts";
-import { type FinetuneRequest, qaFinetune, type RunRequest } from "../runs/experiments.ts";
+import {
+  type FinetuneRequest,
+  pretrain,
+  qaFinetune,
+  type RunRequest,
+} from "../runs/experiments.ts";
 import { type MixedRequest, mixedTrain } from "../runs/mixed.ts";
 import { paperCell } from "./paper.ts";
 import {
@@ -84,10 +89,17 @@ export interface ArchFigureResult {
     wallSeconds: number;
     cacheKey: string;
   }[];
+  /**
+   * How well each row's pretrained model (seed 0) memorized its biographies: the mean over the
+   * six attributes, on P_train, of the first token and of the whole attribute predicted at the
+   * attribute's place in the biography (for GBERT: the attribute's tokens all masked, predicted in
+   * place, see lib/eval/metrics.ts). A model that never memorized cannot be asked to extract.
+   */
+  memorization: { row: string; firstToken: number; whole: number }[];
   wallSeconds: number;
 }
 
-/** A row's run request on an architecture (the row's own overrides kept). */
+/** A row's run request on an architecture (the row's own overrides kept; `ARCH_PASSES`). */
 export function archRequest(
   arch: FigureArch | undefined,
   preset: PresetName,
@@ -96,12 +108,24 @@ export function archRequest(
 ): RunRequest {
   const r = rowRequest(preset, row, seed);
   if (!arch) return r;
-  return { ...r, overrides: { ...r.overrides, model: { ...r.overrides?.model, arch } } };
+  const passes = ARCH_PASSES[preset]?.[arch];
+  return {
+    ...r,
+    overrides: {
+      ...r.overrides,
+      model: { ...r.overrides?.model, arch },
+      ...(passes === undefined
+        ? {}
+        : { pretrain: { ...r.overrides?.pretrain, exposures: passes } }),
+    },
+  };
 }
 
-const mean = (rows: AccuracyRow[], column: string, split = "P_test") =>
-  rows.find((m) => m.split === split && m.attribute === column && m.metric !== "qaFirstToken")
-    ?.accuracy ?? NaN;
+const mean = (rows: AccuracyRow[], column: string, split = "P_test", metric?: string) =>
+  rows.find((m) =>
+    m.split === split && m.attribute === column &&
+    (metric === undefined ? m.metric !== "qaFirstToken" : m.metric === metric)
+  )?.accuracy ?? NaN;
 
 /** Runs (or reads from the cache) the QA and MIX runs of an architecture's rows. */
 export async function archFigure(
@@ -136,6 +160,15 @@ export async function archFigure(
     if (await isDone({ ...r, kind: "qa" })) gpt.set(`QA|${row}`, (await qaFinetune(r)).qa);
     const m = { ...r, QAr: PAPER_QAR };
     if (await isDone({ ...m, kind: "mixed" })) gpt.set(`MIX|${row}`, (await mixedTrain(m)).qa);
+  }
+  const memorization: ArchFigureResult["memorization"] = [];
+  for (const r of qa.filter((d) => d.request.seed === 0)) {
+    const pre = await pretrain(r.request, { progress: false });
+    memorization.push({
+      row: r.request.config,
+      firstToken: mean(pre.memorization, "mean", "P_train", "bioFirstToken"),
+      whole: mean(pre.memorization, "mean", "P_train", "bioWholeAttribute"),
+    });
   }
   const { figure, panel } = ARCH_FIGURES[arch];
   const cells: ArchCell[] = [];
@@ -172,7 +205,14 @@ export async function archFigure(
       }
     }
   }
-  return { arch, preset, cells, runs, wallSeconds: (performance.now() - t0) / 1000 };
+  return {
+    arch,
+    preset,
+    cells,
+    runs,
+    memorization,
+    wallSeconds: (performance.now() - t0) / 1000,
+  };
 }
 
 /** The result as a table: one row per (row, block, column): ours ± std, the paper, our GPT. */
