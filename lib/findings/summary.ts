@@ -53,6 +53,7 @@ export const SUMMARY_FIGURES = [
   "fig9",
   "sites",
   "sites_L4",
+  "scale",
 ] as const;
 
 type Cell = Record<string, unknown> & { ours: number | null; paper: number | null };
@@ -287,6 +288,25 @@ export function summarize(figs: Partial<Record<string, FigureJson>>): SummaryLin
         { ours: c.accuracy, paper: c.paper },
         name,
       );
+    }
+  }
+
+  // Where the effects appear (our addition): at each grid point that ran, the measures the
+  // `small` preset's targets name (notebook 07), beside the paper's value at its own scale.
+  const SCALE_LINES: [string, string, string][] = [
+    ["multi5+permute", "qa", "QA"],
+    ["multi5+permute", "pprobe_pos0", "P-probe first-token at position 0"],
+    ["multi5+permute", "qfirst", "Q-first"],
+    ["single", "mix", "mixed training (pretraining budget)"],
+    ["single", "mix_bio100", "mixed training (100 BIO passes)"],
+  ];
+  const scaleCells = cellsOf(figs.scale);
+  for (const point of new Set(scaleCells.map((c) => c.point as string))) {
+    for (const [row, measure, what] of SCALE_LINES) {
+      const c = scaleCells.find((x) => x.point === point && x.row === row && x.measure === measure);
+      if (c && num(c.ours) !== null) {
+        add("scale (ours)", `${point}, ${row}: ${what}, mean`, c, "scale");
+      }
     }
   }
   return out;

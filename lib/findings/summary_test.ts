@@ -196,3 +196,32 @@ Deno.test("summarize: Figure 17 adds only the rows Figure 8 lacks; minority prob
     ["m: P-probe first-token mean at position 0", 25],
   ]);
 });
+
+Deno.test("summarize: the scale study's target measures per point that ran, none for a point that did not", () => {
+  const cell = (point: string, row: string, measure: string, ours: number | null) => ({
+    point,
+    row,
+    measure,
+    ours,
+    paper: 99.9,
+  });
+  const lines = summarize({
+    scale: fig({
+      cells: [
+        cell("A", "multi5+permute", "pprobe_pos0", 45.5),
+        cell("A", "multi5+permute", "bio", 100),
+        cell("A", "single", "mix", 15.1),
+        cell("B", "multi5+permute", "pprobe_pos0", null),
+      ],
+    }),
+  });
+  assertEquals(lines.map((l) => [l.figure, l.finding, l.ours, l.file]), [
+    [
+      "scale (ours)",
+      "A, multi5+permute: P-probe first-token at position 0, mean",
+      45.5,
+      "scale.json",
+    ],
+    ["scale (ours)", "A, single: mixed training (pretraining budget), mean", 15.1, "scale.json"],
+  ]);
+});
