@@ -95,8 +95,10 @@ export const COVERAGE: readonly FigureCoverage[] = [
     figure: 9,
     shows: "GBERT (bidirectional, whole-word masking) on bioS",
     status: "partial",
-    note: "QA (pretrain + LoRA finetune) on the headline bioS rows at `tiny`, one seed; MIX only " +
-      "with --mix, Q-probing and the other rows absent",
+    note:
+      "QA (pretrain, 540 passes as the paper's, + LoRA finetune) on the headline bioS rows at " +
+      "`tiny`, one seed, with each row's masked-word memorization (high on single, low on " +
+      "multi5+permute); MIX only with --mix, Q-probing and the other rows absent",
     files: ["fig9"],
     notebook: "10",
   },
