@@ -97,8 +97,8 @@ export const COVERAGE: readonly FigureCoverage[] = [
     status: "partial",
     note:
       "QA (pretrain, 540 passes as the paper's, + LoRA finetune) on the headline bioS rows at " +
-      "`tiny`, one seed, with each row's masked-word memorization (high on single, low on " +
-      "multi5+permute); MIX only with --mix, Q-probing and the other rows absent",
+      "`tiny`, one seed, with each row's masked-word memorization: single, multi5+permute and " +
+      "multi5+permute+fullname; MIX only with --mix, Q-probing and the other rows absent",
     files: ["fig9"],
     notebook: "10",
   },

@@ -412,7 +412,9 @@ export function finetuneSpec(req: FinetuneRequest) {
   return {
     pretrain: pretrainSpec(req),
     finetune: { ...p.finetune, ...req.finetune },
-    eval: p.eval,
+    // GBERT's masked answers are read with the data's EOS after them, as in training (version 2
+    // of the masked evaluation, lib/eval/metrics.ts); version 1 put padding there.
+    eval: p.model.arch === "gbert" ? { ...p.eval, masked: 2 } : p.eval,
   };
 }
 
