@@ -6,6 +6,7 @@ import {
   type QAEvalItem,
   qaExactMatchTeacherForced,
   qaFirstTokenAccuracy,
+  spanCorrectness,
   teacherForcedAccuracy,
 } from "./metrics.ts";
 import { greedyGenerate } from "./generate.ts";
@@ -156,4 +157,40 @@ Deno.test("qaAccuracy with beam search scores the beam's answer", async () => {
   await qaAccuracy(model, items);
   await qaExactMatchTeacherForced(model, items);
   assertEquals(tf.memory().numTensors, before);
+});
+
+Deno.test("a bidirectional model is asked each span masked, with EOS after the item and as padding", async () => {
+  await useCpu();
+  // Vocabulary 0..5: EOS = 4 (the data's last id), mask = 5 (the model's last). The stub sees the
+  // rows it is given and predicts token 3 at every mask that has EOS somewhere to its right, as a
+  // masked LM that reads the document's end to place its answer; elsewhere token 0.
+  const V = 6, EOS = 4, MASK = 5;
+  const seen: number[][] = [];
+  const model = {
+    config: { vocabSize: V, seqLen: 16, dModel: 2, causal: false },
+    logits(ids: tf.Tensor2D): tf.Tensor3D {
+      const [B, L] = ids.shape;
+      const rows = ids.arraySync();
+      seen.push(...rows);
+      const out = new Float32Array(B * L * V);
+      rows.forEach((row, b) =>
+        row.forEach((t, p) => {
+          const eosAfter = row.slice(p + 1).includes(EOS);
+          out[(b * L + p) * V + (t === MASK && eosAfter ? 3 : 0)] = 1;
+        })
+      );
+      return tf.tensor3d(out, [B, L, V]);
+    },
+    hidden(ids: tf.Tensor2D): tf.Tensor3D {
+      return tf.zeros([ids.shape[0], ids.shape[1], 2]);
+    },
+  };
+  const items = [
+    { ids: Int32Array.from([EOS, 1, 3, 3]), spans: [{ attribute: "a", start: 2, end: 4 }] },
+    { ids: Int32Array.from([EOS, 1, 2, 3, 3]), spans: [{ attribute: "a", start: 3, end: 5 }] },
+  ];
+  const got = await spanCorrectness(model, items, { mode: "whole", pad: 0 });
+  assertEquals(got, [[true], [true]]);
+  // Every row asked: the item with its span masked, then EOS, padded with EOS (never with `pad`).
+  assertEquals(seen.map((r) => r.join(",")).sort(), ["4,1,2,5,5,4", "4,1,5,5,4,4"]);
 });
