@@ -222,7 +222,7 @@ async function maskedSpanCorrectness(
   items.forEach((it, i) =>
     it.spans.forEach((s, j) => {
       const ids = new Int32Array(it.ids.length + 1).fill(eos);
-      ids.set(Array.from(it.ids));
+      ids.set(it.ids);
       const whole = ids.slice();
       ids.fill(maskId, s.start, s.end);
       asked.push({ ids, spans: [s] });

@@ -412,10 +412,18 @@ export function finetuneSpec(req: FinetuneRequest) {
   return {
     pretrain: pretrainSpec(req),
     finetune: { ...p.finetune, ...req.finetune },
-    // GBERT's masked answers are read with the data's EOS after them, as in training (version 2
-    // of the masked evaluation, lib/eval/metrics.ts); version 1 put padding there.
-    eval: p.model.arch === "gbert" ? { ...p.eval, masked: 2 } : p.eval,
+    eval: evalSpec(p),
   };
+}
+
+/**
+ * The evaluation part of a run's key: the preset's `eval`, and for a bidirectional model the
+ * version of the masked evaluation (lib/eval/metrics.ts). Version 2 reads a masked span with the
+ * data's EOS after the item, as in training; version 1 put padding there. A causal model's key
+ * carries no such field, so its runs keep their keys.
+ */
+export function evalSpec(p: Preset) {
+  return archOverrides(p.model.arch ?? "gpt").causal === false ? { ...p.eval, masked: 2 } : p.eval;
 }
 
 /** Result of a QA finetuning run. */

@@ -16,6 +16,7 @@ import {
   bioEvalItems,
   buildModel,
   datasetFor,
+  evalSpec,
   memorization,
   objectiveSource,
   pretrainLoopOptions,
@@ -56,7 +57,7 @@ export function mixedSpec(req: MixedRequest) {
     stepsFactor,
     QAr,
     curvePoints: req.curvePoints ?? 10,
-    eval: p.eval,
+    eval: evalSpec(p),
   };
 }
 
