@@ -27,6 +27,7 @@ import { fig14, saveFig14 } from "../findings/fig14.ts";
 import { fig18, saveFig18 } from "../findings/fig18.ts";
 import { figuresDir, onlyCachedFromEnv } from "../findings/runs.ts";
 import { archTable, saveArchFigure } from "../findings/arch_figure.ts";
+import { fig12b, fig12bEffects } from "../findings/fig12b.ts";
 import { fig12c, fig12cEffects } from "../findings/fig12c.ts";
 import { fig9, fig9Effects } from "../findings/fig9.ts";
 import { setRunsDir } from "../runs/cache.ts";
@@ -209,6 +210,16 @@ export const FINDINGS: Record<string, Finding> = {
       const { lines, files } = await saveSummary(dir);
       console.log(summaryMarkdown(lines));
       return files;
+    },
+  },
+  fig12b: {
+    describe:
+      "Figure 12(b): bioR-like (grammar) on the Llama variant, QA and MIX (bioR single, multi5(+fullname))",
+    run: async (a, dir) => {
+      const res = await fig12b({ ...a, mix: a.mix });
+      console.log(archTable(res).toString());
+      reportEffects(fig12bEffects(res));
+      return files(await saveArchFigure(res, { dir }));
     },
   },
   fig12c: {

@@ -1,10 +1,10 @@
 /**
  * The architecture figures: the paper's Figure-3 protocol run on another model. Figure 12(c)
- * (Appendix D) is bioS on the downsized Llama; Figure 9 (§7, Result 7) is bioS on GBERT, the
- * bidirectional GPT trained by whole-word masked language modelling. Each row is BIO pretraining +
- * LoRA QA finetuning (the QA block) and mixed training at QAr 0.8 (the MIX block), P_test accuracy
- * beside the paper's, with the GPT's own numbers on the same rows (cached runs of Figure 3) for the
- * contrast the paper draws.
+ * (Appendix D) is bioS on the downsized Llama, Figure 12(b) bioR on it; Figure 9 (§7, Result 7) is
+ * bioS on GBERT, the bidirectional GPT trained by whole-word masked language modelling. Each row is
+ * BIO pretraining + LoRA QA finetuning (the QA block) and mixed training at QAr 0.8 (the MIX
+ * block), P_test accuracy beside the paper's, with the GPT's own numbers on the same rows (cached
+ * runs of Figure 3, or of Figure 12(a) for bioR) for the contrast the paper draws.
  * @module
  */
 import pl from "nodejs-polars";
@@ -19,6 +19,8 @@ import {
 } from "../runs/experiments.ts";
 import { type MixedRequest, mixedTrain } from "../runs/mixed.ts";
 import { paperCell } from "./paper.ts";
+import { paperRowOf } from "./fig12a.ts";
+import { isBioRConfig } from "../data/bior.ts";
 import {
   cachedOnly,
   ensureQA,
@@ -36,20 +38,59 @@ import type { AccuracyRow } from "../eval/metrics.ts";
 /** The architectures these figures are drawn for. */
 export type FigureArch = "llama" | "gbert";
 
-/** Which paper figure an architecture reproduces. */
-export const ARCH_FIGURES: Readonly<
-  Record<FigureArch, { figure: string; name: string; panel?: string; model: string }>
-> = {
-  llama: { figure: "12", name: "fig12c", panel: "c", model: "Llama" },
-  gbert: { figure: "9", name: "fig9", model: "GBERT" },
-};
-
 /**
- * The rows drawn at `tiny`: the paper's headline contrast (single vs multi5+permute) and the most
- * augmented row (multi5+permute+fullname), which for GBERT is one of the few rows that extract.
+ * The rows drawn at `tiny` on bioS: the paper's headline contrast (single vs multi5+permute) and
+ * the most augmented row (multi5+permute+fullname), which for GBERT is one of the few rows that
+ * extract.
  */
 export const ARCH_ROWS: readonly string[] = ["single", "multi5+permute", "multi5+permute+fullname"];
+/**
+ * The bioR rows of Figure 12(b) at `tiny`: the paper's contrast on the Llama, single (7.6%)
+ * against multi5+fullname (92.1%), with multi5 between (89.7%).
+ */
+export const ARCH_BIOR_ROWS: readonly string[] = [
+  "bioR:single",
+  "bioR:multi5",
+  "bioR:multi5+fullname",
+];
+
 const COLUMNS = ["mean", ...ATTRIBUTES];
+
+/** One architecture figure: the model, the data family, the paper's figure and panel. */
+export interface ArchFigureInfo {
+  arch: FigureArch;
+  /** The paper's figure number and panel (as `data/paper/fig<figure>.json` names them). */
+  figure: string;
+  panel?: string;
+  /** The model's name in titles. */
+  model: string;
+  data: "bioS" | "bioR";
+  /** Rows drawn by default. */
+  rows: readonly string[];
+}
+
+/** The architecture figures by name (the name is the figure's file and `deno task finding`'s). */
+export const ARCH_FIGURES = {
+  fig12c: {
+    arch: "llama",
+    figure: "12",
+    panel: "c",
+    model: "Llama",
+    data: "bioS",
+    rows: ARCH_ROWS,
+  },
+  fig12b: {
+    arch: "llama",
+    figure: "12",
+    panel: "b",
+    model: "Llama",
+    data: "bioR",
+    rows: ARCH_BIOR_ROWS,
+  },
+  fig9: { arch: "gbert", figure: "9", model: "GBERT", data: "bioS", rows: ARCH_ROWS },
+} as const satisfies Record<string, ArchFigureInfo>;
+/** One architecture figure's name. */
+export type ArchFigureName = keyof typeof ARCH_FIGURES;
 
 /** Options of {@linkcode archFigure}. */
 export interface ArchFigureOptions extends FindingRunOptions {
@@ -77,6 +118,8 @@ export interface ArchCell {
 
 /** What an architecture figure shows, with provenance. */
 export interface ArchFigureResult {
+  /** Which figure (see {@linkcode ARCH_FIGURES}). */
+  name: ArchFigureName;
   arch: FigureArch;
   preset: PresetName;
   cells: ArchCell[];
@@ -129,12 +172,22 @@ const mean = (rows: AccuracyRow[], column: string, split = "P_test", metric?: st
 
 /** Runs (or reads from the cache) the QA and MIX runs of an architecture's rows. */
 export async function archFigure(
-  arch: FigureArch,
+  name: ArchFigureName,
   opts: ArchFigureOptions = {},
 ): Promise<ArchFigureResult> {
   const t0 = performance.now();
+  const info: ArchFigureInfo = ARCH_FIGURES[name];
+  const { arch } = info;
   const preset = opts.preset ?? currentPreset();
-  const rows = opts.rows ?? [...ARCH_ROWS];
+  const rows = opts.rows ?? [...info.rows];
+  for (const r of rows) {
+    if (isBioRConfig(r) !== (info.data === "bioR")) {
+      throw new Error(
+        `${name}: row "${r}" is not ${info.data} data; allowed: ${info.data} configurations ` +
+          `(drawn by default: ${info.rows.join(", ")})`,
+      );
+    }
+  }
   const seeds = Array.from({ length: opts.seeds ?? 1 }, (_, i) => i);
   const all: FinetuneRequest[] = rows.flatMap((row) =>
     seeds.map((s) => archRequest(arch, preset, row, s))
@@ -170,7 +223,7 @@ export async function archFigure(
       whole: mean(pre.memorization, "mean", "P_train", "bioWholeAttribute"),
     });
   }
-  const { figure, panel } = ARCH_FIGURES[arch];
+  const { figure, panel, data } = info;
   const cells: ArchCell[] = [];
   const runs: ArchFigureResult["runs"] = [];
   for (const block of ["QA", "MIX"] as const) {
@@ -188,7 +241,7 @@ export async function archFigure(
           ours: s.mean,
           std: s.std,
           seeds: s.n,
-          paper: paperCell(figure, row, block, column, { panel, data: "bioS" }),
+          paper: paperCell(figure, paperRowOf(row), block, column, { panel, data }),
           gpt: g ? mean(g, column) : null,
         });
       }
@@ -206,6 +259,7 @@ export async function archFigure(
     }
   }
   return {
+    name,
     arch,
     preset,
     cells,
@@ -230,7 +284,7 @@ export function archTable(res: ArchFigureResult): pl.DataFrame {
 
 /** The heatmap: rows × (block, attribute), "ours (paper)". */
 export function archSpec(res: ArchFigureResult): VegaLiteSpec {
-  const { figure, panel, model } = ARCH_FIGURES[res.arch];
+  const { figure, panel, model, data, rows }: ArchFigureInfo = ARCH_FIGURES[res.name];
   return widenRowLabels(heatmapSpec(
     res.cells.map((c) => ({
       row: c.row,
@@ -239,22 +293,26 @@ export function archSpec(res: ArchFigureResult): VegaLiteSpec {
       paper: c.paper,
     })),
     {
-      title: `Figure ${figure}${panel ?? ""}: bioS on ${model}, P_test accuracy, QA = pretrain + ` +
+      title:
+        `Figure ${figure}${panel ?? ""}: ${data} on ${model}, P_test accuracy, QA = pretrain + ` +
         `LoRA finetune, MIX = mixed training (QAr=${PAPER_QAR}), ours (paper) [${res.preset}]`,
-      rowOrder: ARCH_ROWS.filter((r) => res.cells.some((c) => c.row === r)),
+      rowOrder: [
+        ...rows.filter((r) => res.cells.some((c) => c.row === r)),
+        ...new Set(res.cells.map((c) => c.row).filter((r) => !rows.includes(r))),
+      ],
       columnOrder: ["QA", "MIX"].flatMap((b) => COLUMNS.map((c) => `${b} ${c}`)),
-      rowTitle: "bioS pretraining data",
+      rowTitle: `${data} pretraining data`,
       columnTitle: "attribute",
     },
   ));
 }
 
-/** Writes figures/<fig12c|fig9>.{svg,png,json}. */
+/** Writes figures/<fig12b|fig12c|fig9>.{svg,png,json}. */
 export async function saveArchFigure(
   res: ArchFigureResult,
   opts: { dir?: string } = {},
 ): Promise<SavedFigure> {
-  return await saveFigure(ARCH_FIGURES[res.arch].name, archSpec(res), {
+  return await saveFigure(res.name, archSpec(res), {
     dir: opts.dir,
     preset: res.preset,
     data: res,

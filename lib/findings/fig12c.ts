@@ -10,7 +10,7 @@ import type { EffectCheck } from "./effects.ts";
 
 /** Runs (or reads from the cache) Figure 12(c)'s rows on the Llama. */
 export function fig12c(opts: ArchFigureOptions = {}): Promise<ArchFigureResult> {
-  return archFigure("llama", opts);
+  return archFigure("fig12c", opts);
 }
 
 const f1 = (v: number | null | undefined) => v === null || v === undefined ? "n/a" : v.toFixed(1);

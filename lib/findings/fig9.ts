@@ -13,7 +13,7 @@ import type { EffectCheck } from "./effects.ts";
 
 /** Runs (or reads from the cache) Figure 9's rows on GBERT. */
 export function fig9(opts: ArchFigureOptions = {}): Promise<ArchFigureResult> {
-  return archFigure("gbert", opts);
+  return archFigure("fig9", opts);
 }
 
 const f1 = (v: number | null | undefined) => v === null || v === undefined ? "n/a" : v.toFixed(1);

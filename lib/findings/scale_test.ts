@@ -17,7 +17,7 @@ Deno.test("scale grid: tiny first, one lever at a time, the mixed budget for 100
   const first = resolvePreset(scaleRequest("tiny", SCALE_GRID[0], "single"));
   // The first point is tiny itself, so its runs are the archived tiny runs.
   assertEquals(first, tiny);
-  assertEquals(SCALE_GRID.map((p) => bio100Factor(p)), [5, 2, 5, 5, 5]);
+  assertEquals(SCALE_GRID.map((p) => bio100Factor(p)), [5, 2, 5, 5, 5, 5]);
   assert(SCALE_GRID.some((p) => p.people >= 2000));
   const wide = resolvePreset(scaleRequest("tiny", SCALE_GRID[2], "multi5+fullname"));
   // A row's own wider window survives the point's model.

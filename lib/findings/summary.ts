@@ -49,6 +49,7 @@ export const SUMMARY_FIGURES = [
   "fig17",
   "fig18",
   "fig19",
+  "fig12b",
   "fig12c",
   "fig9",
   "sites",
@@ -230,6 +231,7 @@ export function summarize(figs: Partial<Record<string, FigureJson>>): SummaryLin
     { name: "fig12a", figure: "12a (bioR-like)", tested: "P_test " },
     { name: "fig8", figure: "8", tested: "" },
     { name: "fig17", figure: "17", tested: "", skipRowsOf: "fig8" },
+    { name: "fig12b", figure: "12b (Llama, bioR-like)", tested: "P_test " },
     { name: "fig12c", figure: "12c (Llama)", tested: "P_test " },
     { name: "fig9", figure: "9 (GBERT)", tested: "P_test " },
   ];

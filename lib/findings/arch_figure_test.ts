@@ -1,0 +1,38 @@
+import { assert, assertEquals, assertRejects } from "../util/assert.ts";
+import { ARCH_FIGURES, archFigure, archRequest, archSpec, saveArchFigure } from "./arch_figure.ts";
+import { fig12bEffects } from "./fig12b.ts";
+import { withRunsDir } from "./_test_utils.ts";
+
+Deno.test("architecture figures: rows of the wrong data family are named with what is allowed", async () => {
+  assertEquals(ARCH_FIGURES.fig12b.data, "bioR");
+  await assertRejects(() => archFigure("fig12b", { rows: ["single"] }), "allowed: bioR");
+  await assertRejects(() => archFigure("fig12c", { rows: ["bioR:single"] }), "allowed: bioS");
+  // A bioR row on the Llama keeps the row's own window and names the architecture.
+  const r = archRequest("llama", "tiny", "bioR:multi5", 0);
+  assertEquals([r.config, r.overrides?.model?.arch, r.overrides?.model?.seqLen], [
+    "bioR:multi5",
+    "llama",
+    160,
+  ]);
+});
+
+Deno.test("Figure 12b at smoke: bioR rows on the Llama beside the paper's panel (b)", async () => {
+  await withRunsDir(async (dir) => {
+    const res = await archFigure("fig12b", {
+      preset: "smoke",
+      rows: ["bioR:single", "bioR:multi5"],
+      mix: false,
+      workers: 1,
+    });
+    const mean = (row: string) =>
+      res.cells.find((c) => c.row === row && c.block === "QA" && c.column === "mean")!;
+    assertEquals(res.name, "fig12b");
+    assertEquals(mean("bioR:single").paper, 7.6);
+    assertEquals(mean("bioR:multi5").paper, 89.7);
+    assertEquals(fig12bEffects(res).length, 3);
+    const spec = archSpec(res);
+    assert(JSON.stringify(spec.title).includes("Figure 12b: bioR on Llama"));
+    const saved = await saveArchFigure(res, { dir });
+    assert(saved.svg.endsWith("fig12b.svg"));
+  });
+});
