@@ -15,7 +15,9 @@ export function fig12b(opts: ArchFigureOptions = {}): Promise<ArchFigureResult> 
   return archFigure("fig12b", opts);
 }
 
-const f1 = (v: number | null | undefined) => v === null || v === undefined ? "n/a" : v.toFixed(1);
+/** "12.3%", or "n/a" where the run is not there. */
+const pc = (v: number | null | undefined) =>
+  v === null || v === undefined ? "n/a" : `${v.toFixed(1)}%`;
 
 /**
  * Figure 12(b): on bioR too, the Llama extracts only from augmented text: single at most 25%,
@@ -25,29 +27,29 @@ export function fig12bEffects(res: ArchFigureResult): EffectCheck[] {
   const single = archMean(res, "bioR:single");
   const multi = archMean(res, "bioR:multi5");
   const full = archMean(res, "bioR:multi5+fullname");
-  const gpt = (row: string) => f1(archMean(res, row, "QA", "gpt"));
+  const gpt = (row: string) => pc(archMean(res, row, "QA", "gpt"));
   return [
     {
       figure: "12b",
       kind: "effect",
       claim: "Llama, bioR single: P_test QA stays low (at most 25%; paper 7.6)",
-      measured: `bioR single ${f1(single)}% (our GPT ${gpt("bioR:single")}%)`,
+      measured: `bioR single ${pc(single)} (our GPT ${gpt("bioR:single")})`,
       present: single === undefined ? null : single <= 25,
     },
     {
       figure: "12b",
       kind: "target",
       claim: "Llama, bioR multi5 extracts: at least 75% (paper 89.7; multi5+fullname 92.1)",
-      measured: `bioR multi5 ${f1(multi)}% (our GPT ${gpt("bioR:multi5")}%), multi5+fullname ${
-        f1(full)
-      }% (our GPT ${gpt("bioR:multi5+fullname")}%)`,
+      measured: `bioR multi5 ${pc(multi)} (our GPT ${gpt("bioR:multi5")}), multi5+fullname ${
+        pc(full)
+      } (our GPT ${gpt("bioR:multi5+fullname")})`,
       present: multi === undefined ? null : multi >= 75,
     },
     {
       figure: "12b",
       kind: "effect",
       claim: "Llama, bioR: multi5 extracts more than single (the paper's contrast, 89.7 vs 7.6)",
-      measured: `multi5 ${f1(multi)}% vs single ${f1(single)}%`,
+      measured: `multi5 ${pc(multi)} vs single ${pc(single)}`,
       present: multi === undefined || single === undefined ? null : multi > 2 * single,
     },
   ];
