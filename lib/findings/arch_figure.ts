@@ -18,6 +18,7 @@ import {
   type RunRequest,
 } from "../runs/experiments.ts";
 import { type MixedRequest, mixedTrain } from "../runs/mixed.ts";
+import { qProbe } from "../runs/probes.ts";
 import { paperCell } from "./paper.ts";
 import { paperRowOf } from "./fig12a.ts";
 import { isBioRConfig } from "../data/bior.ts";
@@ -55,6 +56,15 @@ export const ARCH_BIOR_ROWS: readonly string[] = [
 ];
 
 const COLUMNS = ["mean", ...ATTRIBUTES];
+/** A block of an architecture figure. */
+export type ArchBlock = "QA" | "MIX" | "Q_first" | "Q_whole";
+/** Each block's columns (the paper's Figure 9: no mean for the probes; Q-whole has no b_date). */
+const BLOCK_COLUMNS: Record<ArchBlock, readonly string[]> = {
+  QA: COLUMNS,
+  MIX: COLUMNS,
+  Q_first: ATTRIBUTES,
+  Q_whole: ATTRIBUTES.filter((a) => a !== "b_date"),
+};
 
 /** One architecture figure: the model, the data family, the paper's figure and panel. */
 export interface ArchFigureInfo {
@@ -67,6 +77,8 @@ export interface ArchFigureInfo {
   data: "bioS" | "bioR";
   /** Rows drawn by default. */
   rows: readonly string[];
+  /** Whether the paper's figure has Q-probing blocks (Figure 9: Q-first and Q-whole). */
+  qprobe?: boolean;
 }
 
 /** The architecture figures by name (the name is the figure's file and `deno task finding`'s). */
@@ -87,7 +99,7 @@ export const ARCH_FIGURES = {
     data: "bioR",
     rows: ARCH_BIOR_ROWS,
   },
-  fig9: { arch: "gbert", figure: "9", model: "GBERT", data: "bioS", rows: ARCH_ROWS },
+  fig9: { arch: "gbert", figure: "9", model: "GBERT", data: "bioS", rows: ARCH_ROWS, qprobe: true },
 } as const satisfies Record<string, ArchFigureInfo>;
 /** One architecture figure's name. */
 export type ArchFigureName = keyof typeof ARCH_FIGURES;
@@ -100,13 +112,19 @@ export interface ArchFigureOptions extends FindingRunOptions {
   seeds?: number;
   /** Run the MIX block's mixed-training runs (default true); false draws only cached ones. */
   mix?: boolean;
+  /**
+   * Q-probe each row's pretrained model (seed 0) at the preset's rank, where the paper's figure
+   * has Q blocks (default: the figure's `qprobe`); false draws only cached probes.
+   */
+  qprobe?: boolean;
   onlyCached?: boolean;
 }
 
 /** One cell: our P_test accuracy (mean over seeds) beside the paper's and our GPT's. */
 export interface ArchCell {
   row: string;
-  block: "QA" | "MIX";
+  /** QA finetune, mixed training, or Q-probing from the name (first token / whole attribute). */
+  block: ArchBlock;
   column: string;
   ours: number;
   std: number;
@@ -125,7 +143,7 @@ export interface ArchFigureResult {
   cells: ArchCell[];
   runs: {
     row: string;
-    block: "QA" | "MIX";
+    block: ArchBlock;
     seed: number;
     qaInDist: number;
     qaOutDist: number;
@@ -198,14 +216,44 @@ export async function archFigure(
     const run = opts.mix !== false && !opts.onlyCached;
     if (run || await isDone({ ...r, kind: "mixed" })) mixReqs.push(r);
   }
+  // Q-probes of seed 0's pretrained models (the paper's rank), where the figure has Q blocks.
+  const qReqs: FinetuneRequest[] = [];
+  if (opts.qprobe ?? info.qprobe ?? false) {
+    for (const r of all.filter((r) => r.seed === 0)) {
+      if (!opts.onlyCached || await isDone({ ...r, kind: "qprobe" })) qReqs.push(r);
+    }
+  }
   const runOpts = { ...opts, defaultWorkers: getPreset(preset).workers };
   await ensureRuns([
     ...reqs.map((r) => ({ ...r, kind: "qa" as const })),
+    ...qReqs.map((r) => ({ ...r, kind: "qprobe" as const })),
     ...mixReqs.map((r) => ({ ...r, kind: "mixed" as const })),
   ], runOpts);
   const qa = await ensureQA(reqs, runOpts);
   const mix = [];
   for (const r of mixReqs) mix.push({ request: r, result: await mixedTrain(r) });
+  const probes: { request: FinetuneRequest; result: Awaited<ReturnType<typeof qProbe>> }[] = [];
+  for (const r of qReqs) {
+    probes.push({ request: r, result: await qProbe(r, {}, { progress: false }) });
+  }
+  /**
+   * A Q-probe result as accuracy rows of a block, the shape QA's rows have: per attribute and the
+   * mean over them, on P_test and on the P_train people the probe was fitted to.
+   */
+  const asRows = (q: Awaited<ReturnType<typeof qProbe>>, block: "Q_first" | "Q_whole") => {
+    const mine = q.rows.filter((x) =>
+      x.target === (block === "Q_first" ? "first_token" : "whole_attribute")
+    );
+    return (["P_test", "P_train"] as const).flatMap((split) => {
+      const acc = mine.map((x) => split === "P_test" ? x.accuracy : x.trainAccuracy);
+      const n = split === "P_test" ? q.nTest : q.nTrain;
+      return [...mine.map((x, i) => ({ attribute: x.attribute, accuracy: acc[i], n })), {
+        attribute: "mean",
+        accuracy: acc.reduce((a, b) => a + b, 0) / Math.max(1, acc.length),
+        n: n * mine.length,
+      }].map((c): AccuracyRow => ({ split, metric: block, ...c }));
+    });
+  };
   // The GPT on the same rows (seed 0), where Figure 3's runs are cached.
   const gpt = new Map<string, AccuracyRow[]>();
   for (const row of rows) {
@@ -213,6 +261,12 @@ export async function archFigure(
     if (await isDone({ ...r, kind: "qa" })) gpt.set(`QA|${row}`, (await qaFinetune(r)).qa);
     const m = { ...r, QAr: PAPER_QAR };
     if (await isDone({ ...m, kind: "mixed" })) gpt.set(`MIX|${row}`, (await mixedTrain(m)).qa);
+    if (qReqs.length && await isDone({ ...r, kind: "qprobe" })) {
+      const q = await qProbe(r, {}, { progress: false });
+      for (const b of ["Q_first", "Q_whole"] as const) {
+        gpt.set(`${b}|${row}`, asRows(q, b));
+      }
+    }
   }
   const memorization: ArchFigureResult["memorization"] = [];
   for (const r of qa.filter((d) => d.request.seed === 0)) {
@@ -226,12 +280,28 @@ export async function archFigure(
   const { figure, panel, data } = info;
   const cells: ArchCell[] = [];
   const runs: ArchFigureResult["runs"] = [];
-  for (const block of ["QA", "MIX"] as const) {
-    const done = block === "QA" ? qa : mix;
+  const qDone = (b: "Q_first" | "Q_whole") =>
+    probes.map((d) => ({
+      request: d.request,
+      // A probe records its training and evaluation time, not a wall time.
+      result: {
+        qa: asRows(d.result, b),
+        wallSeconds: d.result.training.seconds + d.result.evalSeconds,
+      },
+      cacheKey: d.result.cacheKey,
+    }));
+  const blocks = {
+    QA: qa.map((d) => ({ ...d, cacheKey: d.result.cacheKey })),
+    MIX: mix.map((d) => ({ ...d, cacheKey: d.result.cacheKey })),
+    Q_first: qDone("Q_first"),
+    Q_whole: qDone("Q_whole"),
+  };
+  for (const block of ["QA", "MIX", "Q_first", "Q_whole"] as const) {
+    const done = blocks[block];
     for (const row of rows) {
       const mine = done.filter((d) => d.request.config === row);
       if (!mine.length) continue;
-      for (const column of COLUMNS) {
+      for (const column of BLOCK_COLUMNS[block]) {
         const s = meanStd(mine.map((d) => mean(d.result.qa, column)));
         const g = gpt.get(`${block}|${row}`);
         cells.push({
@@ -253,7 +323,7 @@ export async function archFigure(
           qaInDist: mean(d.result.qa, "mean", "P_train"),
           qaOutDist: mean(d.result.qa, "mean"),
           wallSeconds: d.result.wallSeconds ?? NaN,
-          cacheKey: d.result.cacheKey,
+          cacheKey: d.cacheKey,
         });
       }
     }
@@ -300,7 +370,9 @@ export function archSpec(res: ArchFigureResult): VegaLiteSpec {
         ...rows.filter((r) => res.cells.some((c) => c.row === r)),
         ...new Set(res.cells.map((c) => c.row).filter((r) => !rows.includes(r))),
       ],
-      columnOrder: ["QA", "MIX"].flatMap((b) => COLUMNS.map((c) => `${b} ${c}`)),
+      columnOrder: (["QA", "MIX", "Q_first", "Q_whole"] as const)
+        .flatMap((b) => BLOCK_COLUMNS[b].map((c) => `${b} ${c}`))
+        .filter((c) => res.cells.some((x) => `${x.block} ${x.column}` === c)),
       rowTitle: `${data} pretraining data`,
       columnTitle: "attribute",
     },

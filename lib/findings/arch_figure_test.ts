@@ -36,3 +36,23 @@ Deno.test("Figure 12b at smoke: bioR rows on the Llama beside the paper's panel 
     assert(saved.svg.endsWith("fig12b.svg"));
   });
 });
+
+Deno.test("Figure 9 at smoke: GBERT's Q-probe blocks beside the paper's (no mean, Q-whole without b_date)", async () => {
+  await withRunsDir(async () => {
+    const res = await archFigure("fig9", {
+      preset: "smoke",
+      rows: ["single"],
+      mix: false,
+      workers: 1,
+    });
+    const q = (block: string) => res.cells.filter((c) => c.block === block).map((c) => c.column);
+    assertEquals(q("Q_first"), ["b_date", "b_city", "univ", "major", "c_name", "c_city"]);
+    assertEquals(q("Q_whole"), ["b_city", "univ", "major", "c_name", "c_city"]);
+    const bMonth = res.cells.find((c) => c.block === "Q_first" && c.column === "b_date")!;
+    assertEquals(bMonth.paper, 14.2);
+    assert(res.cells.every((c) => c.ours >= 0 && c.ours <= 100));
+    assert(res.runs.some((r) => r.block === "Q_first" && r.qaOutDist >= 0));
+    const spec = JSON.stringify(archSpec(res));
+    assert(spec.includes("Q_whole c_city"));
+  });
+});

@@ -102,8 +102,18 @@ export interface QProbeResult {
   evalSeconds: number;
 }
 
-function batchOf(items: readonly QProbeItem[], eos: number, maxLen: number) {
-  const T = paddedLength(items.reduce((m, it) => Math.max(m, it.ids.length), 0), maxLen);
+/** The longest query, padded (see `batchOf`'s `fixedT`). */
+const longest = (items: readonly QProbeItem[], maxLen: number) =>
+  paddedLength(items.reduce((m, it) => Math.max(m, it.ids.length), 0), maxLen);
+
+/**
+ * A batch of queries, right-padded with EOS to the batch's longest (or to `fixedT`). A causal
+ * model never sees the padding from the last real token; a bidirectional one (GBERT) does, so it
+ * gets one length for every batch (`fixedT`), and a person's state never depends on who shares
+ * the batch. EOS is the padding GBERT's own QA items get (lib/eval), as its documents end in it.
+ */
+function batchOf(items: readonly QProbeItem[], eos: number, maxLen: number, fixedT?: number) {
+  const T = fixedT ?? longest(items, maxLen);
   const ids = new Int32Array(items.length * T).fill(eos);
   const last = new Int32Array(items.length);
   items.forEach((it, r) => {
@@ -127,6 +137,23 @@ function lastStates(
 }
 
 /**
+ * How Q-probing reads `items`: the last layer at each query's final EOS. A bidirectional model
+ * gets every batch padded to the longest of `items`, so a state never depends on the batch.
+ */
+export function qProbeReadout(
+  model: ProbeModel,
+  items: readonly QProbeItem[],
+  eos: number,
+): ProbeReadout<QProbeItem> {
+  const maxLen = model.config.seqLen;
+  const fixedT = model.config.causal === false ? longest(items, maxLen) : undefined;
+  return {
+    rowsPerItem: 1,
+    states: (batch, forward) => lastStates(model, batchOf(batch, eos, maxLen, fixedT), forward),
+  };
+}
+
+/**
  * Trains Q-probes on the frozen `model` with `ds`'s P_train people and reports accuracy on P_test
  * (and on P_train) per task. The model's weights are never changed.
  */
@@ -136,10 +163,7 @@ export function qProbe(model: ProbeModel, ds: Dataset, opts: QProbeOptions = {})
   const maxLen = model.config.seqLen;
   const items = qProbeItems(ds);
   const nTrain = items.filter((it) => it.split === "P_train").length;
-  const readout: ProbeReadout<QProbeItem> = {
-    rowsPerItem: 1,
-    states: (batch, forward) => lastStates(model, batchOf(batch, eos, maxLen), forward),
-  };
+  const readout = qProbeReadout(model, items, eos);
   const probe = fitProbe(model, ds, items, readout, {
     tasks,
     rank: opts.rank ?? PAPER_PROBE.qRank,

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { generateDataset } from "../data/dataset.ts";
 import { createGPT, gptConfig } from "../model/gpt.ts";
 import { assert, assertEquals } from "../util/assert.ts";
-import { qProbe, qProbeItems } from "./q_probe.ts";
+import { qProbe, qProbeItems, qProbeReadout } from "./q_probe.ts";
 import { CodedModel, useBackend } from "./_test_utils.ts";
 
 await useBackend();
@@ -49,4 +49,27 @@ Deno.test("qProbe: linearly coded features are learned; shuffled ones stay near 
   const bad = qProbe(new CodedModel(big, month, { shuffle: 9 }), big, opts).rows[0];
   assert(bad.trainAccuracy > bad.accuracy + 20, `train ${bad.trainAccuracy} test ${bad.accuracy}`);
   assert(bad.accuracy <= bad.baseline + 10, `accuracy ${bad.accuracy} vs baseline ${bad.baseline}`);
+});
+
+Deno.test("Q-probe readout: a person's state does not depend on who shares the batch", () => {
+  // Queries pad to a multiple of 8 and names are short, so one query of 12 tokens stands in for a
+  // long name that makes a batch 16 wide.
+  const long = { personId: -1, split: "P_train" as const, ids: new Int32Array(12).fill(7) };
+  const items = [...qProbeItems(ds), long];
+  const short = items.reduce((a, b) => a.ids.length <= b.ids.length ? a : b);
+  for (const causal of [true, false]) {
+    const model = createGPT(
+      gptConfig("tiny", { nLayer: 1, dModel: 32, nHead: 2, vocabSize: ds.vocab.size, causal }),
+      { seed: 1 },
+    );
+    // The shortest name alone, and beside every other (padded to the longest): a bidirectional
+    // model (GBERT) sees the padding, so its batches all get the longest query's length.
+    const readout = qProbeReadout(model, items, ds.vocab.eos);
+    const alone = tf.tidy(() => readout.states([short], undefined).arraySync()[0]);
+    const shared = tf.tidy(() => readout.states([short, long], undefined).arraySync()[0]);
+    for (let j = 0; j < alone.length; j++) {
+      assert(Math.abs(alone[j] - shared[j]) < 1e-5, `causal ${causal}: dim ${j}`);
+    }
+    model.dispose();
+  }
 });
