@@ -188,7 +188,7 @@ const mean = (rows: AccuracyRow[], column: string, split = "P_test", metric?: st
     (metric === undefined ? m.metric !== "qaFirstToken" : m.metric === metric)
   )?.accuracy ?? NaN;
 
-/** Runs (or reads from the cache) the QA and MIX runs of an architecture's rows. */
+/** Runs (or reads from the cache) an architecture figure's QA, MIX and Q-probe runs. */
 export async function archFigure(
   name: ArchFigureName,
   opts: ArchFigureOptions = {},
@@ -216,11 +216,12 @@ export async function archFigure(
     const run = opts.mix !== false && !opts.onlyCached;
     if (run || await isDone({ ...r, kind: "mixed" })) mixReqs.push(r);
   }
-  // Q-probes of seed 0's pretrained models (the paper's rank), where the figure has Q blocks.
+  // Q-probes of seed 0's pretrained models (the preset's rank), where the figure has Q blocks.
   const qReqs: FinetuneRequest[] = [];
-  if (opts.qprobe ?? info.qprobe ?? false) {
+  if (info.qprobe || opts.qprobe) {
+    const run = opts.qprobe !== false && !opts.onlyCached;
     for (const r of all.filter((r) => r.seed === 0)) {
-      if (!opts.onlyCached || await isDone({ ...r, kind: "qprobe" })) qReqs.push(r);
+      if (run || await isDone({ ...r, kind: "qprobe" })) qReqs.push(r);
     }
   }
   const runOpts = { ...opts, defaultWorkers: getPreset(preset).workers };
