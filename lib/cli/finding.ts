@@ -24,6 +24,7 @@ import { fig16, fig7, saveFig16, saveFig7 } from "../findings/fig7.ts";
 import { fig12a, qaTable, saveFig12a } from "../findings/fig12a.ts";
 import { FIG17_ROWS, fig8, FIG8_ROWS, saveFig8 } from "../findings/fig8.ts";
 import { fig14, saveFig14 } from "../findings/fig14.ts";
+import { fig16c, saveFig16c } from "../findings/fig16c.ts";
 import { fig18, saveFig18 } from "../findings/fig18.ts";
 import { figuresDir, onlyCachedFromEnv } from "../findings/runs.ts";
 import { archTable, saveArchFigure } from "../findings/arch_figure.ts";
@@ -167,6 +168,10 @@ export const FINDINGS: Record<string, Finding> = {
   fig19: {
     describe: "Figure 19: Q-probing of the minority with and without celebrities",
     run: async (a, dir) => files(await saveFig18(await fig18({ ...a, probe: "Q" }), { dir })),
+  },
+  fig16c: {
+    describe: "Figure 16(c): Q-probing of bioR-like rows (single, multi5) beside their QA",
+    run: async (a, dir) => files(await saveFig16c(await fig16c(a), { dir })),
   },
   fig14: {
     describe: "Figure 14: P-probing on bioR-like (grammar) single and multi5 (positions = " +

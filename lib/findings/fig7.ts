@@ -18,6 +18,8 @@ import type { ProbeTarget } from "../probe/head.ts";
 import { type FinetuneRequest, qaFinetune } from "../runs/experiments.ts";
 import { PAPER_CONFIG_NAMES, paperCell } from "./paper.ts";
 import { FIG3_ROWS, fig3Requests } from "./fig3.ts";
+import { fig12aRequests, paperRowOf } from "./fig12a.ts";
+import { isBioRConfig } from "../data/bior.ts";
 import { isCached } from "./runs.ts";
 import {
   heatmapPlotly,
@@ -68,7 +70,15 @@ export function paperFig7Cell(
   block: Fig7Block,
   column: string,
   rank = 16,
+  data: "bioS" | "bioR" = isBioRConfig(row) ? "bioR" : "bioS",
 ): number | null {
+  if (data === "bioR") {
+    // bioR rows (bioR-like grammar data here): QA is Figure 12(a)'s, Q-probing Figure 16(c, d)'s
+    // (the paper's bioR ranks are 32 and 128).
+    const name = paperRowOf(row);
+    if (block === "QA") return paperCell("12", name, "QA", column, { panel: "a" });
+    return paperCell("16", name, block, column, { panel: rank >= 128 ? "d" : "c" });
+  }
   if (block === "QA") return paperCell("7", row, "QA", column);
   if (rank === 64) return paperCell("16", row, block, column, { panel: "b" });
   return paperCell("7", row, block, column);
@@ -114,10 +124,18 @@ export interface Fig7Result {
   wallSeconds: number;
 }
 
-/** The QA results of `rows` that the cache holds (Figure 3's requests; nothing is run). */
+/**
+ * The QA results of `rows` that the cache holds (Figure 3's requests, Figure 12(a)'s for bioR
+ * rows; nothing is run).
+ */
 async function cachedQA(preset: PresetName, rows: readonly string[]) {
   const out: { request: FinetuneRequest; result: Awaited<ReturnType<typeof qaFinetune>> }[] = [];
-  for (const req of fig3Requests({ preset, rows: [...rows] })) {
+  const bioR = rows.filter(isBioRConfig), bioS = rows.filter((r) => !isBioRConfig(r));
+  const reqs = [
+    ...(bioS.length ? fig3Requests({ preset, rows: bioS }) : []),
+    ...(bioR.length ? fig12aRequests({ preset, rows: bioR }) : []),
+  ];
+  for (const req of reqs) {
     if (await isCached(req)) {
       out.push({ request: req, result: await qaFinetune(req, { progress: false }) });
     }
@@ -125,7 +143,8 @@ async function cachedQA(preset: PresetName, rows: readonly string[]) {
   return out;
 }
 
-async function qProbeFigure(
+/** Q-probes `rows` at each of `ranks` (missing runs are run) beside their cached QA. */
+export async function qProbeFigure(
   preset: PresetName,
   rows: string[],
   ranks: number[],
@@ -179,6 +198,7 @@ async function qProbeFigure(
   }
   // The majority-guess row, measured on our own P_test.
   const first = got.runs[0]?.result;
+  const data = rows.every(isBioRConfig) ? "bioR" : "bioS";
   if (first) {
     for (const rank of ranks) {
       for (const r of first.rows) {
@@ -191,7 +211,7 @@ async function qProbeFigure(
           ours: r.baseline,
           std: 0,
           seeds: 1,
-          paper: paperFig7Cell("baseline", block, r.attribute, rank),
+          paper: paperFig7Cell("baseline", block, r.attribute, rank, data),
         });
       }
     }
@@ -351,7 +371,8 @@ function qBaseline(res: Fig7Result, c: Fig7Cell): number | undefined {
   )?.ours ?? undefined;
 }
 
-function heatCells(res: Fig7Result, rank: number, label?: (row: string) => string) {
+/** Heatmap cells of a rank: QA | Q-first | Q-whole, marked where below the majority guess. */
+export function heatCells(res: Fig7Result, rank: number, label?: (row: string) => string) {
   return res.cells.filter((c) => c.block === "QA" || c.rank === rank).map((c) => {
     const base = c.row === "baseline" ? undefined : qBaseline(res, c);
     return {

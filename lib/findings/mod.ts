@@ -30,5 +30,6 @@ export * from "./fig8.ts";
 export * from "./fig18.ts";
 export * from "./arch_figure.ts";
 export * from "./fig12b.ts";
+export * from "./fig16c.ts";
 export * from "./fig12c.ts";
 export * from "./fig9.ts";

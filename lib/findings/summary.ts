@@ -43,6 +43,7 @@ export const SUMMARY_FIGURES = [
   "fig15",
   "fig7",
   "fig16",
+  "fig16c",
   "fig12a",
   "fig14",
   "fig8",
@@ -201,11 +202,14 @@ export function summarize(figs: Partial<Record<string, FigureJson>>): SummaryLin
     }, file);
   }
 
-  // Figures 7 and 16: Q-first mean per row and rank; Figure 7's QA-vs-Q correlations.
-  for (const name of ["fig7", "fig16"] as const) {
+  // Figures 7 and 16: Q-first mean per row and rank; Figure 7's QA-vs-Q correlations. Figure
+  // 16(c) is bioR, whose paper probe has rank 32.
+  for (const name of ["fig7", "fig16", "fig16c"] as const) {
     const cells = cellsOf(figs[name]).filter((c) => c.block === "Q_first" && c.row !== "baseline");
+    const figure = { fig7: "7", fig16: "16", fig16c: "16c (bioR-like)" }[name];
+    const paperRank = name === "fig16c" ? "; paper rank 32" : "";
     for (const m of rowRankMeans(cells)) {
-      add(name === "fig7" ? "7" : "16", `${m.row}: Q-first mean (rank ${m.rank})`, m, name);
+      add(figure, `${m.row}: Q-first mean (rank ${m.rank}${paperRank})`, m, name);
     }
     const d = figs[name]?.data.maxRankDifference as
       | { ours: number | null; paper: number | null }
