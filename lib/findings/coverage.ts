@@ -86,8 +86,8 @@ export const COVERAGE: readonly FigureCoverage[] = [
     shows: "celebrity data helps the minority group",
     status: "partial",
     note: "bioS minority (single+permute1) with and without 100 multi5+permute celebrities at " +
-      "`tiny`, one seed (QA 3.6 -> 14.8); the bioR rows and the +wiki control absent (no " +
-      "general-English corpus installable here)",
+      "`tiny`, one seed (QA 3.6 -> 14.8); bioR-like single with and without bioR-like multi5 " +
+      "celebrities (2.5 -> 4.6); the +wiki control absent (no general-English corpus installable here)",
     files: ["fig8"],
     notebook: "09",
   },
@@ -98,7 +98,8 @@ export const COVERAGE: readonly FigureCoverage[] = [
     note:
       "QA (pretrain, 540 passes as the paper's, + LoRA finetune) on the headline bioS rows at " +
       "`tiny`, one seed, with each row's masked-word memorization: single, multi5+permute and " +
-      "multi5+permute+fullname; MIX only with --mix, Q-probing and the other rows absent",
+      "multi5+permute+fullname, and Q-probing (Q-first, Q-whole) of the same models; MIX only " +
+      "with --mix (not run at `tiny`); the other rows absent",
     files: ["fig9"],
     notebook: "10",
   },
@@ -122,10 +123,10 @@ export const COVERAGE: readonly FigureCoverage[] = [
     figure: 12,
     shows: "Figure 3 analogues: bioR GPT2-302M, bioR and bioS Llama",
     status: "partial",
-    note: "(a) bioR-like (grammar) single and multi5 at `tiny`, QA only, one seed (the other " +
-      "four rows and MIX not yet run); (c) bioS on the Llama at `tiny` (headline rows); (b) " +
-      "bioR on the Llama absent",
-    files: ["fig12a", "fig12c"],
+    note: "(a) all six bioR-like (grammar) rows at `tiny`, QA and MIX, one seed; (b) bioR-like " +
+      "single, multi5, multi5+fullname on the Llama, QA and MIX; (c) bioS on the Llama at `tiny` " +
+      "(headline rows)",
+    files: ["fig12a", "fig12b", "fig12c"],
     notebook: "08, 10",
   },
   {
@@ -157,8 +158,10 @@ export const COVERAGE: readonly FigureCoverage[] = [
     figure: 16,
     shows: "Q-probing at rank 16 vs 64 on bioS (a, b), 32 vs 128 on bioR (c, d)",
     status: "partial",
-    note: "(a, b) for single and multi5+permute at `tiny` (all 16 rows at `paper`); bioR absent",
-    files: ["fig16"],
+    note:
+      "(a, b) for single and multi5+permute at `tiny` (all 16 rows at `paper`); (c) bioR-like " +
+      "single and multi5 at the preset's rank (16 at `tiny`); (d) absent",
+    files: ["fig16", "fig16c"],
     notebook: "06",
   },
   {
@@ -174,7 +177,7 @@ export const COVERAGE: readonly FigureCoverage[] = [
     figure: 18,
     shows: "P-probing of the minority group with and without celebrities",
     status: "partial",
-    note: "bioS minority at `tiny`, one seed; bioR rows absent",
+    note: "bioS and bioR-like minority at `tiny`, one seed; +wiki absent",
     files: ["fig18"],
     notebook: "09",
   },
@@ -182,7 +185,7 @@ export const COVERAGE: readonly FigureCoverage[] = [
     figure: 19,
     shows: "Q-probing of the minority group with and without celebrities",
     status: "partial",
-    note: "bioS minority at `tiny`, one seed; bioR rows absent",
+    note: "bioS and bioR-like minority at `tiny`, one seed; +wiki absent",
     files: ["fig19"],
     notebook: "09",
   },
