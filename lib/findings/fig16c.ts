@@ -11,6 +11,7 @@ import { getPreset } from "../config/presets.ts";
 import { currentPreset } from "../config/preset.ts";
 import { BIOR_ROWS } from "../data/bior.ts";
 import type { ProbeFigureOptions } from "./probing.ts";
+import { checkRows } from "./p_probing.ts";
 import { fig7Columns, type Fig7Result, heatCells, qProbeFigure } from "./fig7.ts";
 import { heatmapSpec, widenRowLabels } from "../plot/specs.ts";
 import { type SavedFigure, saveFigure } from "../plot/save.ts";
@@ -23,11 +24,7 @@ export const FIG16C_ROWS: readonly string[] = ["bioR:single", "bioR:multi5"];
 export async function fig16c(opts: ProbeFigureOptions = {}): Promise<Fig7Result> {
   const preset = opts.preset ?? currentPreset();
   const rows = opts.rows ?? [...FIG16C_ROWS];
-  for (const r of rows) {
-    if (!BIOR_ROWS.includes(r as typeof BIOR_ROWS[number])) {
-      throw new Error(`unknown Figure 16c row "${r}"; allowed: ${BIOR_ROWS.join(", ")}`);
-    }
-  }
+  checkRows(rows, BIOR_ROWS, "16c");
   return await qProbeFigure(preset, rows, [getPreset(preset).probe.qRank], { ...opts, preset });
 }
 
