@@ -124,7 +124,7 @@ export const COVERAGE: readonly FigureCoverage[] = [
     shows: "Figure 3 analogues: bioR GPT2-302M, bioR and bioS Llama",
     status: "partial",
     note: "(a) all six bioR-like (grammar) rows at `tiny`, QA and MIX, one seed; (b) bioR-like " +
-      "single, multi5, multi5+fullname on the Llama, QA and MIX; (c) bioS on the Llama at `tiny` " +
+      "single, multi5, multi5+fullname on the Llama, QA (MIX only with --mix, not run); (c) bioS on the Llama at `tiny` " +
       "(headline rows)",
     files: ["fig12a", "fig12b", "fig12c"],
     notebook: "08, 10",
