@@ -307,12 +307,42 @@ export const ARCH_PASSES: Readonly<
 };
 
 /**
+ * Context windows of a celebrity population (paper §6, Figures 8/17) where its longest biography
+ * is longer than the same configuration's as a main population: the celebrities are sampled apart
+ * (lib/data/people.ts), and at `tiny` one bioR-like (grammar) multi5+fullname celebrity biography
+ * of seed 0 is 160 tokens, one more than a 160 window holds with its EOS (measured; seeds 1-2: 155,
+ * 149). `presets_test.ts` checks every celebrity pairing of lib/findings/fig8.ts at seeds 0-2.
+ */
+export const CELEBRITY_SEQ_LEN: Readonly<
+  Partial<Record<PresetName, Readonly<Record<string, number>>>>
+> = {
+  tiny: { "bioR:multi5+fullname": 192 },
+};
+
+/** Options of {@link rowOverrides}. */
+export interface RowOverridesOptions {
+  /** The configuration of a celebrity population trained beside the row (Figures 8/17). */
+  celebrities?: string;
+}
+
+/**
  * The overrides a bioS row needs at a preset (see `ROW_SEQ_LEN`), or undefined for the rows that
  * run with the preset as it is. Every run request of a row carries them (lib/findings/runs.ts
- * `rowRequest`), so each row has one pretrained model per seed whatever the finding.
+ * `rowRequest`), so each row has one pretrained model per seed whatever the finding. With
+ * celebrities the window is the wider of the row's and the celebrities' (`CELEBRITY_SEQ_LEN`, then
+ * `ROW_SEQ_LEN` of their configuration).
  */
-export function rowOverrides(preset: PresetName, config: string): DeepPartial<Preset> | undefined {
-  const seqLen = ROW_SEQ_LEN[preset]?.[config];
+export function rowOverrides(
+  preset: PresetName,
+  config: string,
+  options: RowOverridesOptions = {},
+): DeepPartial<Preset> | undefined {
+  const own = ROW_SEQ_LEN[preset]?.[config];
+  const cel = options.celebrities === undefined
+    ? undefined
+    : CELEBRITY_SEQ_LEN[preset]?.[options.celebrities] ??
+      ROW_SEQ_LEN[preset]?.[options.celebrities];
+  const seqLen = own === undefined ? cel : cel === undefined ? own : Math.max(own, cel);
   return seqLen === undefined ? undefined : { model: { seqLen } };
 }
 

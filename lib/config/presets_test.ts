@@ -69,3 +69,33 @@ Deno.test("every row's biographies fit its window (smoke and tiny: seeds 0-2, sm
   assertEquals(rowOverrides("tiny", "multi5+fullname"), { model: { seqLen: 160 } });
   assertEquals(ROW_SEQ_LEN.paper, undefined);
 });
+
+Deno.test("every celebrity pairing's biographies fit its window (tiny: seeds 0-2)", () => {
+  // The pairings of lib/findings/fig8.ts (paper Figures 8 and 17); celebrities are N/5 at tiny.
+  const pairs = [
+    ["single+permute1", "multi5+permute"],
+    ["single", "multi5+permute"],
+    ["single+permute1+fullname", "multi5+permute"],
+    ["bioR:single", "bioR:multi5"],
+    ["bioR:single+fullname", "bioR:multi5+fullname"],
+  ];
+  const p = getPreset("tiny");
+  for (const [config, celebrities] of pairs) {
+    const seqLen = presetWith(p, rowOverrides("tiny", config, { celebrities }) ?? {}).model.seqLen;
+    for (const seed of [0, 1, 2]) {
+      const ds = generateDataset({
+        config,
+        people: p.people,
+        seed,
+        celebrities: { count: p.people / 5, config: celebrities },
+      });
+      const longest = Math.max(...bioDocs(ds.bios, ds.vocab).map((d) => d.ids.length));
+      assert(longest + 2 <= seqLen, `${config}+CEL seed ${seed}: ${longest} tokens in ${seqLen}`);
+    }
+  }
+  // The row's own window where the celebrities fit in it: archived run keys stay as they were.
+  assertEquals(rowOverrides("tiny", "bioR:single", { celebrities: "bioR:multi5" }), {
+    model: { seqLen: 160 },
+  });
+  assertEquals(rowOverrides("tiny", "single", { celebrities: "multi5+permute" }), undefined);
+});

@@ -13,7 +13,7 @@
  * absent: no general-English corpus installable from Debian or npm was verified here.
  * @module
  */
-import { getPreset } from "../config/presets.ts";
+import { getPreset, rowOverrides } from "../config/presets.ts";
 import { currentPreset, type PresetName } from "../config/preset.ts";
 import type { CelebritySpec, FinetuneRequest } from "../runs/experiments.ts";
 import { datasetFor } from "../runs/experiments.ts";
@@ -90,10 +90,11 @@ export function celebrityRequest(
   preset: PresetName,
   seed: number,
 ): FinetuneRequest {
-  const base = rowRequest(preset, r.minority, seed);
-  if (!r.celebrities) return base;
+  if (!r.celebrities) return rowRequest(preset, r.minority, seed);
   const celebrities: CelebritySpec = { count: celebrityCount(preset), config: r.celebrities };
-  return { ...base, celebrities };
+  // The window must hold the celebrities' longest biography too (CELEBRITY_SEQ_LEN).
+  const overrides = rowOverrides(preset, r.minority, { celebrities: r.celebrities });
+  return { preset, config: r.minority, seed, ...(overrides ? { overrides } : {}), celebrities };
 }
 
 /** Options of {@link fig8}. */

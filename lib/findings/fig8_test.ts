@@ -2,6 +2,7 @@ import { assert, assertEquals } from "../util/assert.ts";
 import { celebrityCount, celebrityRequest, FIG17_ROWS, fig8, FIG8_ROWS, saveFig8 } from "./fig8.ts";
 import { celebrityView, datasetFor, pretrainSpec } from "../runs/experiments.ts";
 import { withRunsDir } from "./_test_utils.ts";
+import { presetOfSpec } from "../runs/archive.ts";
 import { fig18, saveFig18 } from "./fig18.ts";
 
 Deno.test("Figure 8 rows: the paper's labels; celebrities only in the +CEL requests", () => {
@@ -20,6 +21,12 @@ Deno.test("Figure 8 rows: the paper's labels; celebrities only in the +CEL reque
   const cel = celebrityRequest(FIG8_ROWS[3], "tiny", 0);
   assertEquals(cel.celebrities, { count: 100, config: "bioR:multi5" });
   assertEquals(pretrainSpec(cel).celebrities, cel.celebrities);
+  // bioR single+CEL keeps its row's 160 window; the fullname celebrities need 192 (one of them is
+  // 160 tokens long, CELEBRITY_SEQ_LEN), and the archive still finds the run's preset.
+  assertEquals(cel.overrides, { model: { seqLen: 160 } });
+  const full = celebrityRequest(FIG17_ROWS.at(-1)!, "tiny", 0);
+  assertEquals([full.config, full.overrides], ["bioR:single+fullname", { model: { seqLen: 192 } }]);
+  assertEquals(presetOfSpec(pretrainSpec(full) as unknown as Record<string, unknown>), "tiny");
 });
 
 Deno.test("celebrityView: finetune on every celebrity, test every minority person", () => {

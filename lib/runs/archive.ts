@@ -34,8 +34,11 @@ export function presetOfSpec(spec: Record<string, unknown>): PresetName | undefi
   const { arch: _arch, ...shape } = (base.model ?? {}) as Record<string, unknown>;
   const model = JSON.stringify(shape);
   const expectedModel = (name: string, p: (typeof PRESET_CONFIGS)[PresetName]) => {
+    const celebrities = (base.celebrities as { config?: unknown } | undefined)?.config;
     const own = typeof base.config === "string"
-      ? rowOverrides(name as PresetName, base.config)
+      ? rowOverrides(name as PresetName, base.config, {
+        celebrities: typeof celebrities === "string" ? celebrities : undefined,
+      })
       : undefined;
     return own ? presetWith(p, own).model : p.model;
   };
