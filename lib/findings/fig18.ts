@@ -3,8 +3,7 @@
  * minority with and without celebrities. The probes read the same pretrained models as Figure 8
  * (lib/findings/fig8.ts); only minority entries and minority people are probed (P-probes train on
  * the minority's P_train entries and test on its P_test, Q-probes likewise), at the preset's probe
- * settings. The paper's rows include bioS single and the bioR fullname and +wiki rows; ours run the
- * Figure 8 rows by default (+wiki absent, see fig8.ts).
+ * settings. Ours run the paper's rows (FIG18_ROWS) but +wiki (absent, see fig8.ts).
  * @module
  */
 import { getPreset } from "../config/presets.ts";
@@ -22,6 +21,20 @@ import { type HeatmapCell, heatmapSpec, widenRowLabels } from "../plot/specs.ts"
 import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
 
+/**
+ * The paper's rows of Figures 18 and 19 (but +wiki): Figure 8's four, bioS single (no celebrity
+ * pairing in the paper) and the bioR single+fullname pair of Figure 17.
+ */
+export const FIG18_ROWS: readonly string[] = [
+  "bioS single",
+  "bioS single+permute1",
+  "bioS single+permute1+CEL",
+  "bioR single",
+  "bioR single+CEL",
+  "bioR single+fullname",
+  "bioR single+fullname+CEL",
+];
+
 /** One probe cell of a row: P (position 0..5) or Q (position null). */
 export interface MinorityProbeCell {
   row: string;
@@ -37,7 +50,7 @@ export interface MinorityProbeCell {
 /** Options of {@link fig18}. */
 export interface Fig18Options extends FindingRunOptions {
   preset?: PresetName;
-  /** Row labels (default Figure 8's four). */
+  /** Row labels (default {@linkcode FIG18_ROWS}; any Figure 8/17 row is accepted). */
   rows?: string[];
   onlyCached?: boolean;
   /** "P" (Figure 18, default) or "Q" (Figure 19). */
@@ -58,7 +71,7 @@ export interface Fig18Result {
 
 function rowsOf(labels: string[] | undefined): CelebrityRow[] {
   const known = [...FIG8_ROWS, ...FIG17_ROWS];
-  return (labels ?? FIG8_ROWS.map((r) => r.label)).map((l) => {
+  return (labels ?? FIG18_ROWS).map((l) => {
     const r = known.find((k) => k.label === l);
     if (!r) {
       throw new Error(
@@ -161,8 +174,8 @@ export async function fig18(opts: Fig18Options = {}): Promise<Fig18Result> {
 
 /** The heatmap: P (first-token) in a panel per position, or Q first-token and whole side by side. */
 export function fig18Spec(res: Fig18Result): VegaLiteSpec {
-  const order = [...FIG8_ROWS, ...FIG17_ROWS].map((r) => r.label)
-    .filter((l) => res.cells.some((c) => c.row === l));
+  const order = [...FIG18_ROWS, ...[...FIG8_ROWS, ...FIG17_ROWS].map((r) => r.label)]
+    .filter((l, i, all) => all.indexOf(l) === i && res.cells.some((c) => c.row === l));
   if (res.probe === "P") {
     const hc: HeatmapCell[] = res.cells.filter((c) => c.target === "first_token" && c.n > 0)
       .map((c) => ({

@@ -3,7 +3,8 @@ import { celebrityCount, celebrityRequest, FIG17_ROWS, fig8, FIG8_ROWS, saveFig8
 import { celebrityView, datasetFor, pretrainSpec } from "../runs/experiments.ts";
 import { withRunsDir } from "./_test_utils.ts";
 import { presetOfSpec } from "../runs/archive.ts";
-import { fig18, saveFig18 } from "./fig18.ts";
+import { fig18, FIG18_ROWS, saveFig18 } from "./fig18.ts";
+import { paperCell } from "./paper.ts";
 
 Deno.test("Figure 8 rows: the paper's labels; celebrities only in the +CEL requests", () => {
   assertEquals(FIG8_ROWS.map((r) => r.label), [
@@ -80,4 +81,14 @@ Deno.test("Figures 18/19 at smoke: minority probes with and without celebrities"
     assert((await saveFig18(p, { dir })).svg.endsWith("fig18.svg"));
     assert((await saveFig18(q, { dir })).svg.endsWith("fig19.svg"));
   });
+});
+
+Deno.test("Figures 18/19 rows: each is a Figure 8/17 row the paper's Figure 19 prints", () => {
+  const known = [...FIG8_ROWS, ...FIG17_ROWS];
+  for (const label of FIG18_ROWS) {
+    const r = known.find((k) => k.label === label);
+    assert(r, `${label} is not a Figure 8/17 row`);
+    const v = paperCell("19", r.paper.row, "Q_first", "b_date", { data: r.paper.data });
+    assert(typeof v === "number", `${label}: the paper's Figure 19 has no such row`);
+  }
 });
