@@ -58,6 +58,8 @@ export interface FindingArgs {
   depth?: number;
   /** scale: the grid points to compute (1-based); the others are drawn from the cache. */
   points?: number[];
+  /** fig8, fig17: celebrities per +CEL run (default: the preset's, N/5 below `paper`). */
+  celebrities?: number;
 }
 
 /** One finding: what it draws, and how to compute and save it into `dir`. */
@@ -140,7 +142,11 @@ export const FINDINGS: Record<string, Finding> = {
       "Figure 8: minority QA with and without celebrities (bioS single+permute1, bioR-like " +
       "single; +wiki absent)",
     run: async (a, dir) => {
-      const res = await fig8({ ...a, rows: a.rows ?? FIG8_ROWS.map((r) => r.label) });
+      const res = await fig8({
+        ...a,
+        rows: a.rows ?? FIG8_ROWS.map((r) => r.label),
+        celebrities: a.celebrities,
+      });
       console.log(qaTable(res.cells).toString());
       for (const r of res.ratios) {
         console.log(
@@ -156,7 +162,7 @@ export const FINDINGS: Record<string, Finding> = {
       "single+permute1+fullname, bioR-like single+fullname)",
     run: async (a, dir) => {
       const rows = a.rows ?? [...FIG8_ROWS, ...FIG17_ROWS].map((r) => r.label);
-      const res = await fig8({ ...a, rows });
+      const res = await fig8({ ...a, rows, celebrities: a.celebrities });
       console.log(qaTable(res.cells).toString());
       return files(await saveFig8(res, { dir, name: "fig17" }));
     },
@@ -266,7 +272,7 @@ const USAGE = `usage: deno task finding <${Object.keys(FINDINGS).join("|")}> ` +
   `[--preset ${
     PRESETS.join("|")
   }] [--rows a,b] [--seeds N] [--workers N] [--only-cached] [--mix] ` +
-  `[--points i,j (scale)] [--out DIR] [--results DIR]`;
+  `[--points i,j (scale)] [--celebrities N (fig8, fig17)] [--out DIR] [--results DIR]`;
 
 /** Parses the arguments and runs the finding; returns the process exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -286,6 +292,7 @@ export async function main(args: string[]): Promise<number> {
         mix: { type: "boolean" },
         depth: { type: "string" },
         points: { type: "string" },
+        celebrities: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -333,6 +340,7 @@ export async function main(args: string[]): Promise<number> {
       mix: values.mix ?? false,
       depth: int("depth", values.depth),
       points: values.points?.split(",").map((v) => int("points", v.trim())!),
+      celebrities: int("celebrities", values.celebrities),
     };
     const t0 = performance.now();
     const written = await FINDINGS[name].run(args, dir);

@@ -84,14 +84,22 @@ export function celebrityCount(preset: PresetName): number {
   return preset === "paper" ? n : Math.max(1, Math.round(n / 5));
 }
 
-/** The QA request of a row at a seed. */
+/**
+ * The QA request of a row at a seed; `count` celebrities (default {@linkcode celebrityCount}, the
+ * paper's ratio being one celebrity per minority person).
+ */
 export function celebrityRequest(
   r: CelebrityRow,
   preset: PresetName,
   seed: number,
+  opts: { count?: number } = {},
 ): FinetuneRequest {
   if (!r.celebrities) return rowRequest(preset, r.minority, seed);
-  const celebrities: CelebritySpec = { count: celebrityCount(preset), config: r.celebrities };
+  const count = opts.count ?? celebrityCount(preset);
+  if (!Number.isInteger(count) || count < 1) {
+    throw new RangeError(`celebrities: the count must be a positive integer, got ${count}`);
+  }
+  const celebrities: CelebritySpec = { count, config: r.celebrities };
   // The window must hold the celebrities' longest biography too (CELEBRITY_SEQ_LEN).
   const overrides = rowOverrides(preset, r.minority, { celebrities: r.celebrities });
   return { preset, config: r.minority, seed, ...(overrides ? { overrides } : {}), celebrities };
@@ -104,6 +112,8 @@ export interface Fig8Options extends FindingRunOptions {
   rows?: string[];
   seeds?: number;
   onlyCached?: boolean;
+  /** Celebrities per +CEL run (default {@linkcode celebrityCount}; the paper: as many as N). */
+  celebrities?: number;
 }
 
 /** Figures 8/17's cells, runs and the ratio with/without celebrities. */
@@ -140,7 +150,10 @@ export async function fig8(opts: Fig8Options = {}): Promise<Fig8Result> {
     : [...FIG8_ROWS];
   const seeds = Array.from({ length: opts.seeds ?? 1 }, (_, i) => i);
   const all = rows.flatMap((r) =>
-    seeds.map((s) => ({ row: r, request: celebrityRequest(r, preset, s) }))
+    seeds.map((s) => ({
+      row: r,
+      request: celebrityRequest(r, preset, s, { count: opts.celebrities }),
+    }))
   );
   const keep = new Set(
     opts.onlyCached ? await cachedOnly(all.map((a) => a.request)) : all.map((a) => a.request),
@@ -195,7 +208,7 @@ export async function fig8(opts: Fig8Options = {}): Promise<Fig8Result> {
   }
   return {
     preset,
-    celebrities: celebrityCount(preset),
+    celebrities: opts.celebrities ?? celebrityCount(preset),
     cells,
     runs,
     ratios,

@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../util/assert.ts";
+import { assert, assertEquals, assertThrows } from "../util/assert.ts";
 import { celebrityCount, celebrityRequest, FIG17_ROWS, fig8, FIG8_ROWS, saveFig8 } from "./fig8.ts";
 import { celebrityView, datasetFor, pretrainSpec } from "../runs/experiments.ts";
 import { withRunsDir } from "./_test_utils.ts";
@@ -27,7 +27,10 @@ Deno.test("Figure 8 rows: the paper's labels; celebrities only in the +CEL reque
   assertEquals(cel.overrides, { model: { seqLen: 160 } });
   const full = celebrityRequest(FIG17_ROWS.at(-1)!, "tiny", 0);
   assertEquals([full.config, full.overrides], ["bioR:single+fullname", { model: { seqLen: 192 } }]);
-  assertEquals(presetOfSpec(pretrainSpec(full) as unknown as Record<string, unknown>), "tiny");
+  assertEquals(presetOfSpec(pretrainSpec(full) as unknown as Record<string, unknown>), "tiny"); // The paper's ratio (one celebrity per minority person) is a count away, with its own key.
+  const many = celebrityRequest(FIG8_ROWS[1], "tiny", 0, { count: 500 });
+  assertEquals(pretrainSpec(many).celebrities, { count: 500, config: "multi5+permute" });
+  assertThrows(() => celebrityRequest(FIG8_ROWS[1], "tiny", 0, { count: 0 }), "count");
 });
 
 Deno.test("celebrityView: finetune on every celebrity, test every minority person", () => {
