@@ -24,9 +24,10 @@ import { parseArgs } from "node:util";
 import { JUPYTER_DIR, PYTHON, ROOT, writeKernelspec } from "../lib/cli/notebooks.ts";
 
 /**
- * Debian packages the project needs: headless Jupyter with nbclient, DejaVu fonts, and OpenBLAS
+ * Debian packages the project needs: headless Jupyter with nbclient, DejaVu fonts, OpenBLAS
  * (the wasm backend's matrix products go through it by FFI when it is there; see
- * lib/model/kernels/blas.ts).
+ * lib/model/kernels/blas.ts), and fortunes (the general English text of the +wiki control,
+ * lib/data/general_text.ts).
  */
 export const APT_PACKAGES = [
   "jupyter-nbconvert",
@@ -35,6 +36,7 @@ export const APT_PACKAGES = [
   "jupyter-client",
   "fonts-dejavu-core",
   "libopenblas0-pthread",
+  "fortunes",
 ];
 
 /** Debian packages of a local single-node Slurm (the sweep test's; `--with-slurm`). */

@@ -9,6 +9,12 @@ import { type BioConfigName, generateBios, parseBioConfig } from "./bios.ts";
 import { samplePeople } from "./people.ts";
 import { generateQA } from "./qa.ts";
 import type { BioEntry, Person, QAPair } from "./types.ts";
+import {
+  checkGeneralTextSpec,
+  type GeneralTextSpec,
+  loadGeneralText,
+  sampleGeneralText,
+} from "./general_text.ts";
 
 /** The celebrities' configuration in the paper's CEL experiments (§6). */
 export const DEFAULT_CELEBRITY_CONFIG: BioConfigName = "multi5+permute";
@@ -22,6 +28,11 @@ export interface GenerateDatasetOptions {
   seed: number;
   /** Adds the paper's disjoint celebrity population (ids N..N+count-1, all P_train). */
   celebrities?: { count: number; config?: string };
+  /**
+   * Adds general English text to the pretraining data (the paper's +wiki control): `fraction` of
+   * the pretraining tokens (lib/data/general_text.ts). `dir` replaces the source's install folder.
+   */
+  general?: GeneralTextSpec & { dir?: string };
 }
 
 /** GPT-2 token counts of biography entries, as the model sees them (values encoded alone). */
@@ -46,8 +57,10 @@ export interface Dataset {
   qa: QAPair[];
   /** Covers every bio, prompt and target token (plus EOS). */
   vocab: CompactVocab;
-  /** Tokens per entry, per population. */
-  tokenStats: { minority: TokenStats; celebrity?: TokenStats };
+  /** Tokens per entry, per population (`general`: per passage of general text). */
+  tokenStats: { minority: TokenStats; celebrity?: TokenStats; general?: TokenStats };
+  /** General English passages pretrained beside the biographies (the +wiki control). */
+  general?: GeneralTextSpec & { passages: string[] };
 }
 
 function stats(counts: number[]): TokenStats {
@@ -111,6 +124,34 @@ export function generateDataset(options: GenerateDatasetOptions): Dataset {
     const { prompt, target } = qaPieces(q);
     for (const t of [...prompt, ...target]) for (const id of gpt2Encode(t)) used.add(id);
   }
+  let general: Dataset["general"];
+  if (options.general) {
+    const { source, fraction } = checkGeneralTextSpec(options.general);
+    // As many general tokens beside the minority's as `fraction` asks (0.5: as many).
+    const want = Math.ceil(tokenStats.minority.total * fraction / (1 - fraction));
+    const passages = sampleGeneralText(
+      loadGeneralText(source, { dir: options.general.dir }),
+      want,
+      seed,
+    );
+    const counts = passages.map((t) => {
+      const ids = gpt2Encode(t);
+      for (const id of ids) used.add(id);
+      return ids.length;
+    });
+    tokenStats.general = stats(counts);
+    general = { source, fraction, passages };
+  }
   const vocab = CompactVocab.fromGpt2Ids(used);
-  return { config, seed, celebrities, people, bios, qa, vocab, tokenStats };
+  return {
+    config,
+    seed,
+    celebrities,
+    people,
+    bios,
+    qa,
+    vocab,
+    tokenStats,
+    ...(general ? { general } : {}),
+  };
 }

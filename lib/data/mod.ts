@@ -1,5 +1,6 @@
 /**
- * bioS and bioR-like (grammar) data: people, biographies with the paper's augmentations, QA pairs, datasets on disk.
+ * bioS and bioR-like (grammar) data: people, biographies with the paper's augmentations, QA pairs,
+ * general English text for the +wiki control, datasets on disk.
  * @module
  */
 export * from "./types.ts";
@@ -9,5 +10,6 @@ export * from "./people.ts";
 export * from "./bios.ts";
 export * from "./bior.ts";
 export * from "./qa.ts";
+export * from "./general_text.ts";
 export * from "./dataset.ts";
 export * from "./io.ts";

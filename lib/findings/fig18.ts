@@ -3,7 +3,7 @@
  * minority with and without celebrities. The probes read the same pretrained models as Figure 8
  * (lib/findings/fig8.ts); only minority entries and minority people are probed (P-probes train on
  * the minority's P_train entries and test on its P_test, Q-probes likewise), at the preset's probe
- * settings. Ours run the paper's rows (FIG18_ROWS) but +wiki (absent, see fig8.ts).
+ * settings. Ours run the paper's rows (FIG18_ROWS).
  * @module
  */
 import { getPreset } from "../config/presets.ts";
@@ -22,16 +22,18 @@ import { type SavedFigure, saveFigure } from "../plot/save.ts";
 import type { VegaLiteSpec } from "../plot/render.ts";
 
 /**
- * The paper's rows of Figures 18 and 19 (but +wiki): Figure 8's four, bioS single (no celebrity
- * pairing in the paper) and the bioR single+fullname pair of Figure 17.
+ * The paper's rows of Figures 18 and 19: Figure 8's five, bioS single (no celebrity pairing in the
+ * paper) and the bioR single+fullname rows of Figure 17 (+wiki with our stand-in text, fig8.ts).
  */
 export const FIG18_ROWS: readonly string[] = [
   "bioS single",
   "bioS single+permute1",
   "bioS single+permute1+CEL",
   "bioR single",
+  "bioR single+wiki",
   "bioR single+CEL",
   "bioR single+fullname",
+  "bioR single+fullname+wiki",
   "bioR single+fullname+CEL",
 ];
 

@@ -9,13 +9,15 @@
  * Pairs (paper Figure 8): bioS single+permute1 (+CEL: celebrities multi5+permute) and bioR single
  * (+CEL: celebrities bioR multi5); ours uses the bioR-like (grammar) text. Figure 17 adds bioS
  * single, bioS single+permute1+fullname and bioR single+fullname (celebrities bioR
- * multi5+fullname). The "+wiki" rows (half the training text from BookCorpus + Wikipedia) are
- * absent: no general-English corpus installable from Debian or npm was verified here.
+ * multi5+fullname). The "+wiki" control (half the training text from BookCorpus + Wikipedia) is
+ * run with Debian's `fortunes` as the general English text (lib/data/general_text.ts): neither
+ * WikiBook corpus is installable here.
  * @module
  */
 import { getPreset, rowOverrides } from "../config/presets.ts";
 import { currentPreset, type PresetName } from "../config/preset.ts";
 import type { CelebritySpec, FinetuneRequest } from "../runs/experiments.ts";
+import type { GeneralTextSpec } from "../data/general_text.ts";
 import { datasetFor } from "../runs/experiments.ts";
 import { paperCell } from "./paper.ts";
 import {
@@ -36,32 +38,41 @@ export interface CelebrityRow {
   minority: string;
   /** The celebrities' configuration; absent for the minority alone. */
   celebrities?: string;
+  /** The +wiki control: general English text as half the pretraining tokens. */
+  general?: GeneralTextSpec;
   /** The paper's figure and row ("bioS"/"bioR" family and row name). */
   paper: { figure: "8" | "17"; data: "bioS" | "bioR"; row: string };
 }
 
+/**
+ * The paper's +wiki control with our stand-in text: general English as half the pretraining tokens
+ * (lib/data/general_text.ts: Debian's fortunes, since WikiBook is not installable here).
+ */
+export const WIKI_CONTROL: GeneralTextSpec = { source: "fortunes", fraction: 0.5 };
+
 const row = (
   data: "bioS" | "bioR",
   minority: string,
-  celebrities: string | undefined,
+  celebrities: string | "wiki" | undefined,
   figure: "8" | "17",
 ): CelebrityRow => {
   const name = minority.replace(/^bioR:/, "");
-  const paperRow = celebrities ? `${name}+CEL` : name;
+  const paperRow = celebrities === "wiki" ? `${name}+wiki` : celebrities ? `${name}+CEL` : name;
   return {
     label: `${data} ${paperRow}`,
     minority,
-    ...(celebrities ? { celebrities } : {}),
+    ...(celebrities === "wiki" ? { general: WIKI_CONTROL } : celebrities ? { celebrities } : {}),
     paper: { figure, data, row: paperRow },
   };
 };
 
-/** Figure 8's rows (the +wiki row is absent, see the module doc). */
+/** Figure 8's rows (the +wiki row with our stand-in text, see the module doc). */
 export const FIG8_ROWS: readonly CelebrityRow[] = [
   row("bioS", "single+permute1", undefined, "8"),
   row("bioS", "single+permute1", "multi5+permute", "8"),
   row("bioR", "bioR:single", undefined, "8"),
   row("bioR", "bioR:single", "bioR:multi5", "8"),
+  row("bioR", "bioR:single", "wiki", "8"),
 ];
 
 /** Figure 17's extra rows (beyond Figure 8's). */
@@ -72,6 +83,7 @@ export const FIG17_ROWS: readonly CelebrityRow[] = [
   row("bioS", "single+permute1+fullname", "multi5+permute", "17"),
   row("bioR", "bioR:single+fullname", undefined, "17"),
   row("bioR", "bioR:single+fullname", "bioR:multi5+fullname", "17"),
+  row("bioR", "bioR:single+fullname", "wiki", "17"),
 ];
 
 /**
@@ -94,6 +106,7 @@ export function celebrityRequest(
   seed: number,
   opts: { count?: number } = {},
 ): FinetuneRequest {
+  if (r.general) return { ...rowRequest(preset, r.minority, seed), general: r.general };
   if (!r.celebrities) return rowRequest(preset, r.minority, seed);
   const count = opts.count ?? celebrityCount(preset);
   if (!Number.isInteger(count) || count < 1) {
@@ -124,7 +137,8 @@ export interface Fig8Result {
   runs: { label: string; seed: number; qaInDist: number; cacheKey: string }[];
   /** Minority QA mean with celebrities over without, per pair (target: >= 3x at tiny). */
   ratios: { minority: string; without: number; with: number; ratio: number }[];
-  absent: string[];
+  /** How the rows drawn differ from the paper's (the +wiki text). */
+  deviations: string[];
   wallSeconds: number;
 }
 
@@ -200,7 +214,7 @@ export async function fig8(opts: Fig8Options = {}): Promise<Fig8Result> {
   const meanOf = (label: string) => cells.find((c) => c.row === label && c.column === "mean")?.ours;
   const ratios: Fig8Result["ratios"] = [];
   for (const r of rows.filter((r) => r.celebrities)) {
-    const alone = known.find((k) => k.minority === r.minority && !k.celebrities)!;
+    const alone = known.find((k) => k.minority === r.minority && !k.celebrities && !k.general)!;
     const w = meanOf(r.label), wo = meanOf(alone.label);
     if (w !== undefined && wo !== undefined) {
       ratios.push({ minority: alone.label, without: wo, with: w, ratio: w / Math.max(wo, 1e-9) });
@@ -212,10 +226,13 @@ export async function fig8(opts: Fig8Options = {}): Promise<Fig8Result> {
     cells,
     runs,
     ratios,
-    absent: [
-      "+wiki rows (bioR single+wiki, bioR single+fullname+wiki): no general-English corpus " +
-      "(BookCorpus/Wikipedia) installable from Debian or npm was verified on these machines",
-    ],
+    deviations: rows.some((r) => r.general)
+      ? [
+        "+wiki rows: the general English text is Debian's fortunes package (quotations, " +
+        "definitions, literature), not BookCorpus + Wikipedia, neither of which is installable " +
+        "here; as in the paper it is half of the pretraining tokens",
+      ]
+      : [],
     wallSeconds: (performance.now() - t0) / 1000,
   };
 }

@@ -1,5 +1,13 @@
 import { assert, assertEquals, assertThrows } from "../util/assert.ts";
-import { celebrityCount, celebrityRequest, FIG17_ROWS, fig8, FIG8_ROWS, saveFig8 } from "./fig8.ts";
+import {
+  celebrityCount,
+  celebrityRequest,
+  FIG17_ROWS,
+  fig8,
+  FIG8_ROWS,
+  saveFig8,
+  WIKI_CONTROL,
+} from "./fig8.ts";
 import { celebrityView, datasetFor, pretrainSpec } from "../runs/experiments.ts";
 import { withRunsDir } from "./_test_utils.ts";
 import { presetOfSpec } from "../runs/archive.ts";
@@ -12,8 +20,9 @@ Deno.test("Figure 8 rows: the paper's labels; celebrities only in the +CEL reque
     "bioS single+permute1+CEL",
     "bioR single",
     "bioR single+CEL",
+    "bioR single+wiki",
   ]);
-  assertEquals(FIG17_ROWS.length, 6);
+  assertEquals(FIG17_ROWS.length, 7);
   assertEquals(celebrityCount("tiny"), 100);
   const alone = celebrityRequest(FIG8_ROWS[0], "tiny", 0);
   // Without celebrities the request (and so its key) is the ordinary row's.
@@ -25,16 +34,30 @@ Deno.test("Figure 8 rows: the paper's labels; celebrities only in the +CEL reque
   // bioR single+CEL keeps its row's 160 window; the fullname celebrities need 192 (one of them is
   // 160 tokens long, CELEBRITY_SEQ_LEN), and the archive still finds the run's preset.
   assertEquals(cel.overrides, { model: { seqLen: 160 } });
-  const full = celebrityRequest(FIG17_ROWS.at(-1)!, "tiny", 0);
+  const full = celebrityRequest(
+    FIG17_ROWS.find((r) => r.label === "bioR single+fullname+CEL")!,
+    "tiny",
+    0,
+  );
   assertEquals([full.config, full.overrides], ["bioR:single+fullname", { model: { seqLen: 192 } }]);
-  assertEquals(presetOfSpec(pretrainSpec(full) as unknown as Record<string, unknown>), "tiny"); // The paper's ratio (one celebrity per minority person) is a count away, with its own key.
+  assertEquals(presetOfSpec(pretrainSpec(full) as unknown as Record<string, unknown>), "tiny");
+  // The paper's ratio (one celebrity per minority person) is a count away, with its own key.
   const many = celebrityRequest(FIG8_ROWS[1], "tiny", 0, { count: 500 });
   assertEquals(pretrainSpec(many).celebrities, { count: 500, config: "multi5+permute" });
-  assertThrows(() => celebrityRequest(FIG8_ROWS[1], "tiny", 0, { count: 0 }), "count");
+  assertThrows(() => celebrityRequest(FIG8_ROWS[1], "tiny", 0, { count: 0 }), "count"); // The +wiki control: the row's own request plus general text, no celebrities, its own key.
+  const wiki = FIG8_ROWS.find((r) => r.label === "bioR single+wiki")!;
+  assertEquals(wiki.paper, { figure: "8", data: "bioR", row: "single+wiki" });
+  const w = celebrityRequest(wiki, "tiny", 0);
+  assertEquals(w, { ...celebrityRequest(FIG8_ROWS[2], "tiny", 0), general: WIKI_CONTROL });
+  assertEquals(pretrainSpec(w).general, { source: "fortunes", fraction: 0.5 });
+  assert(!("celebrities" in pretrainSpec(w)));
+  assertEquals(presetOfSpec(pretrainSpec(w) as unknown as Record<string, unknown>), "tiny");
 });
 
 Deno.test("celebrityView: finetune on every celebrity, test every minority person", () => {
-  const ds = datasetFor("single+permute1", 20, 0, { count: 4, config: "multi5+permute" });
+  const ds = datasetFor("single+permute1", 20, 0, {
+    celebrities: { count: 4, config: "multi5+permute" },
+  });
   const v = celebrityView(ds);
   const pop = new Map(ds.people.map((p) => [p.id, p.population]));
   assertEquals(v.qa.filter((q) => q.split === "P_train").length, 4 * 6);
@@ -50,7 +73,7 @@ Deno.test("Figure 8 at smoke: minority QA with and without celebrities, ratios, 
     assertEquals(res.ratios[0].minority, "bioR single");
     const cel = res.cells.find((c) => c.row === "bioR single+CEL" && c.column === "mean")!;
     assertEquals(cel.paper, 76.3);
-    assert(res.absent[0].includes("+wiki"));
+    assertEquals(res.deviations, []); // no +wiki row asked
     const saved = await saveFig8(res, { dir });
     assert(saved.svg.endsWith("fig8.svg"));
   });

@@ -20,7 +20,8 @@ import { initBackend } from "../model/backend.ts";
 import { archOverrides, createGPT, type GPT, gptConfig } from "../model/gpt.ts";
 import { createLoRA } from "../model/lora.ts";
 import { countParams } from "../model/params.ts";
-import { bioDocs, qaDocs, tokenizeBio, tokenizeQA } from "../tokenizer/docs.ts";
+import { bioDocs, generalDocs, qaDocs, tokenizeBio, tokenizeQA } from "../tokenizer/docs.ts";
+import type { GeneralTextSpec } from "../data/general_text.ts";
 import type { Doc } from "../contracts.ts";
 import { PackedBatches } from "../train/packing.ts";
 import { MaskedLMBatches, wordStarts } from "../train/masked_lm.ts";
@@ -53,6 +54,11 @@ export interface RunRequest {
    * person. Absent for every other run (and then absent from the spec, so keys do not move).
    */
   celebrities?: CelebritySpec;
+  /**
+   * General English text pretrained beside the biographies (the paper's +wiki control, §6;
+   * lib/data/general_text.ts). Absent for every other run, and then absent from the spec.
+   */
+  general?: GeneralTextSpec;
 }
 
 /** A celebrity population of a run request. */
@@ -77,16 +83,32 @@ export function datasetFor(
   config: string,
   people: number,
   seed: number,
-  celebrities?: CelebritySpec,
+  extras: { celebrities?: CelebritySpec; general?: GeneralTextSpec } = {},
 ): Dataset {
+  const { celebrities, general } = extras;
   const cel = celebrities ? `|cel${celebrities.count}:${celebrities.config}` : "";
-  const key = `${config}|${people}|${seed}${cel}`;
+  const gen = general ? `|gen${general.source}:${general.fraction}` : "";
+  const key = `${config}|${people}|${seed}${cel}${gen}`;
   let ds = datasets.get(key);
   if (!ds) {
-    ds = generateDataset({ config, people, seed, ...(celebrities ? { celebrities } : {}) });
+    ds = generateDataset({
+      config,
+      people,
+      seed,
+      ...(celebrities ? { celebrities } : {}),
+      ...(general ? { general } : {}),
+    });
     datasets.set(key, ds);
   }
   return ds;
+}
+
+/** The dataset of a run request: its people, celebrities and general text (cached). */
+export function requestDataset(req: RunRequest, p: Preset = resolvePreset(req)): Dataset {
+  return datasetFor(req.config, p.people, req.seed, {
+    celebrities: req.celebrities,
+    general: req.general,
+  });
 }
 
 /**
@@ -105,7 +127,8 @@ export function pretrainPacker(docs: Doc[], ds: Dataset, p: Preset, seed: number
 
 /** The BIO pretraining packer of a dataset (all its biography entries). */
 function bioPacker(ds: Dataset, p: Preset, seed: number): PackedBatches {
-  return pretrainPacker(bioDocs(ds.bios, ds.vocab), ds, p, seed);
+  const general = ds.general ? generalDocs(ds.general.passages, ds.vocab) : [];
+  return pretrainPacker([...bioDocs(ds.bios, ds.vocab), ...general], ds, p, seed);
 }
 
 /**
@@ -136,14 +159,15 @@ export function pretrainLoopOptions(p: Preset, steps: number, dir: string) {
 export function pretrainSteps(
   p: Preset,
   seed: number,
-  req: { config?: string; celebrities?: CelebritySpec } = {},
+  req: { config?: string; celebrities?: CelebritySpec; general?: GeneralTextSpec } = {},
 ): number {
   if (p.pretrain.steps) return p.pretrain.steps;
-  if (req.celebrities) {
-    // Celebrity runs: `exposures` passes over every entry (minority and celebrities), so the
-    // minority sees its biographies as often as without celebrities (the paper keeps its step
-    // count and lets the celebrities dilute the minority; at tiny that would starve it).
-    const ds = datasetFor(req.config ?? "single", p.people, seed, req.celebrities);
+  if (req.celebrities || req.general) {
+    // Celebrity and general-text runs: `exposures` passes over every document (minority,
+    // celebrities, general passages), so the minority sees its biographies as often as alone (the
+    // paper keeps its step count and lets the added text dilute the minority; at tiny that would
+    // starve it).
+    const ds = datasetFor(req.config ?? "single", p.people, seed, req);
     return bioPacker(ds, p, seed).stepsForEpochs(p.pretrain.exposures);
   }
   // bioR-like rows count passes over bioR:single (the paper gives bioR more steps than bioS).
@@ -297,6 +321,7 @@ export function pretrainSpec(req: RunRequest) {
     pretrain: { ...p.pretrain },
     packing: { leadingEos: true },
     ...(req.celebrities ? { celebrities: req.celebrities } : {}),
+    ...(req.general ? { general: req.general } : {}),
   };
 }
 
@@ -348,7 +373,7 @@ export async function pretrain(
   const run = await cached("pretrain", spec, async (rd) => {
     const info = await initBackend({ quiet: true });
     const p = resolvePreset(req);
-    const ds = datasetFor(req.config, p.people, req.seed, req.celebrities);
+    const ds = requestDataset(req, p);
     const model = buildModel(p, ds, req.seed);
     const source = objectiveSource(model, bioPacker(ds, p, req.seed), { ds, seed: req.seed });
     const t0 = performance.now();
@@ -381,7 +406,7 @@ export async function pretrain(
   if (run.measured?.eval === STAGE_VERSIONS.eval) return run;
   await initBackend({ quiet: true });
   const p = resolvePreset(req);
-  const ds = datasetFor(req.config, p.people, req.seed, req.celebrities);
+  const ds = requestDataset(req, p);
   const model = buildModel(p, ds, req.seed);
   try {
     await loadPretrained(model, run.dir);
@@ -453,7 +478,7 @@ export async function qaFinetune(
     await initBackend({ quiet: true });
     const p = resolvePreset(req);
     const ft = spec.finetune;
-    const ds = celebrityView(datasetFor(req.config, p.people, req.seed, req.celebrities));
+    const ds = celebrityView(requestDataset(req, p));
     const model = buildModel(p, ds, req.seed);
     await loadPretrained(model, pre.dir);
     const lora = ft.method === "lora"

@@ -100,6 +100,12 @@ export async function mixedTrain(
   return await cached("mixed", spec, async (rd) => {
     const info = await initBackend({ quiet: true });
     const p = resolvePreset(req);
+    if (req.celebrities || req.general) {
+      // Their specs would key a run this loop does not train: refuse rather than mislabel it.
+      throw new Error(
+        "mixed training takes no celebrities or general text (paper §6 uses QA only)",
+      );
+    }
     const ds = datasetFor(req.config, p.people, req.seed);
     const model = buildModel(p, ds, req.seed);
     const bio = pretrainPacker(bioDocs(ds.bios, ds.vocab), ds, p, req.seed);

@@ -17,6 +17,7 @@ import {
   loadPretrained,
   pretrain,
   pretrainSpec,
+  requestDataset,
   resolvePreset,
   type RunOptions,
   type RunRequest,
@@ -80,7 +81,7 @@ async function probeRun<R>(
   return await cached(`${kind}probe`, spec, async () => {
     const info = await initBackend({ quiet: true });
     const p = resolvePreset(req);
-    const ds = datasetFor(req.config, p.people, req.seed, req.celebrities);
+    const ds = requestDataset(req, p);
     const model = buildModel(p, ds, req.seed);
     try {
       await loadPretrained(model, pre.dir);

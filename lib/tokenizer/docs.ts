@@ -109,6 +109,15 @@ export function bioDocs(entries: Iterable<BioEntry>, vocab: CompactVocab): Doc[]
   return docs;
 }
 
+/**
+ * General-text pretraining documents (the +wiki control, lib/data/general_text.ts): one per
+ * passage, every token a target. Their person ids are negative (-1, -2, ...), so they never share
+ * a person with a biography and the packer places them freely.
+ */
+export function generalDocs(passages: readonly string[], vocab: CompactVocab): Doc[] {
+  return passages.map((t, i) => ({ personId: -1 - i, ids: vocab.encode(t) }));
+}
+
 /** QA documents: prompt + target, with the loss on the target tokens only. */
 export function qaDocs(pairs: Iterable<QAPair>, vocab: CompactVocab): Doc[] {
   const docs: Doc[] = [];
