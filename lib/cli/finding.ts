@@ -140,7 +140,7 @@ export const FINDINGS: Record<string, Finding> = {
   fig8: {
     describe:
       "Figure 8: minority QA with and without celebrities (bioS single+permute1, bioR-like " +
-      "single; +wiki absent)",
+      "single, and its +wiki control with Debian's fortunes as the general text)",
     run: async (a, dir) => {
       const res = await fig8({
         ...a,
@@ -159,7 +159,7 @@ export const FINDINGS: Record<string, Finding> = {
   },
   fig17: {
     describe: "Figure 17: Figure 8 plus the other minority formats (bioS single, " +
-      "single+permute1+fullname, bioR-like single+fullname)",
+      "single+permute1+fullname, bioR-like single+fullname with celebrities and +wiki)",
     run: async (a, dir) => {
       const rows = a.rows ?? [...FIG8_ROWS, ...FIG17_ROWS].map((r) => r.label);
       const res = await fig8({ ...a, rows, celebrities: a.celebrities });
