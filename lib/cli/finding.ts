@@ -168,8 +168,15 @@ export const FINDINGS: Record<string, Finding> = {
     },
   },
   fig18: {
-    describe: "Figure 18: P-probing of the minority with and without celebrities",
-    run: async (a, dir) => files(await saveFig18(await fig18({ ...a, probe: "P" }), { dir })),
+    describe: "Figure 18: P-probing of the minority with and without celebrities " +
+      "(a: first-token, fig18; b: whole-attribute, fig18b)",
+    run: async (a, dir) => {
+      const res = await fig18({ ...a, probe: "P" });
+      return files(
+        await saveFig18(res, { dir }),
+        await saveFig18(res, { dir, target: "whole_attribute" }),
+      );
+    },
   },
   fig19: {
     describe: "Figure 19: Q-probing of the minority with and without celebrities",

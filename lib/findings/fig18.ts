@@ -174,12 +174,19 @@ export async function fig18(opts: Fig18Options = {}): Promise<Fig18Result> {
   };
 }
 
-/** The heatmap: P (first-token) in a panel per position, or Q first-token and whole side by side. */
-export function fig18Spec(res: Fig18Result): VegaLiteSpec {
+/**
+ * The heatmap: P in a panel per position (first-token, Figure 18a, or whole-attribute, 18b, by
+ * `target`), or Q first-token and whole side by side (Figure 19).
+ */
+export function fig18Spec(
+  res: Fig18Result,
+  opts: { target?: ProbeTarget } = {},
+): VegaLiteSpec {
+  const target = opts.target ?? "first_token";
   const order = [...FIG18_ROWS, ...[...FIG8_ROWS, ...FIG17_ROWS].map((r) => r.label)]
     .filter((l, i, all) => all.indexOf(l) === i && res.cells.some((c) => c.row === l));
   if (res.probe === "P") {
-    const hc: HeatmapCell[] = res.cells.filter((c) => c.target === "first_token" && c.n > 0)
+    const hc: HeatmapCell[] = res.cells.filter((c) => c.target === target && c.n > 0)
       .map((c) => ({
         row: c.row,
         column: P_PROBE_SHORT[c.attribute as keyof typeof P_PROBE_SHORT],
@@ -188,8 +195,11 @@ export function fig18Spec(res: Fig18Result): VegaLiteSpec {
         paper: c.paper,
       }));
     return heatmapSpec(hc, {
-      title: `Figure 18(a): P-probing first-token accuracy of the minority, with (+CEL) and ` +
-        `without celebrities, rank ${res.rank}, ours (paper: rank 2) [${res.preset}]`,
+      title:
+        `Figure 18(${target === "first_token" ? "a" : "b"}): P-probing ${
+          target === "first_token" ? "first-token" : "whole-attribute"
+        } accuracy of the minority, with (+CEL) and without celebrities, rank ${res.rank}, ours ` +
+        `(paper: rank 2) [${res.preset}]`,
       rowOrder: order,
       columnOrder: ATTRIBUTES.map((a) => P_PROBE_SHORT[a]),
       panelOrder: positionPanels().slice(0, P_POSITIONS),
@@ -216,15 +226,19 @@ export function fig18Spec(res: Fig18Result): VegaLiteSpec {
   }));
 }
 
-/** Writes figures/fig18.{svg,png,json} or fig19.* (by the result's probe). */
+/**
+ * Writes figures/fig18.{svg,png,json} (P, first-token), fig18b.* (P, `target` whole_attribute) or
+ * fig19.* (Q), by the result's probe.
+ */
 export async function saveFig18(
   res: Fig18Result,
-  opts: { dir?: string } = {},
+  opts: { dir?: string; target?: ProbeTarget } = {},
 ): Promise<SavedFigure> {
-  const name = res.probe === "P" ? "fig18" : "fig19";
-  return await saveFigure(name, fig18Spec(res), {
+  const whole = res.probe === "P" && opts.target === "whole_attribute";
+  const name = res.probe === "P" ? (whole ? "fig18b" : "fig18") : "fig19";
+  return await saveFigure(name, fig18Spec(res, { target: opts.target }), {
     dir: opts.dir,
     preset: res.preset,
-    data: { ...res, paperSource: `data/paper/${name}.json` },
+    data: { ...res, paperSource: `data/paper/${res.probe === "P" ? "fig18" : "fig19"}.json` },
   });
 }

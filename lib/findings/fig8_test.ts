@@ -105,6 +105,9 @@ Deno.test("Figures 18/19 at smoke: minority probes with and without celebrities"
     )!;
     assertEquals(qf.paper, 28.0);
     assert((await saveFig18(p, { dir })).svg.endsWith("fig18.svg"));
+    const whole = await saveFig18(p, { dir, target: "whole_attribute" });
+    assert(whole.svg.endsWith("fig18b.svg"));
+    assert((await Deno.readTextFile(whole.svg)).includes("whole-attribute"));
     assert((await saveFig18(q, { dir })).svg.endsWith("fig19.svg"));
   });
 });
