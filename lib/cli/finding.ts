@@ -58,7 +58,8 @@ export interface FindingArgs {
   depth?: number;
   /** scale: the grid points to compute (1-based); the others are drawn from the cache. */
   points?: number[];
-  /** fig8, fig17: celebrities per +CEL run (default: the preset's, N/5 below `paper`). */
+  /** fig8, fig17, fig18, fig19: celebrities per +CEL run (default: the preset's, N/5 below
+   * `paper`); the figures are then named with a suffix (fig8_cel500). */
   celebrities?: number;
 }
 
@@ -68,6 +69,10 @@ export interface Finding {
   /** Computes the figure (running what is missing), saves it; returns the files written. */
   run(args: FindingArgs, dir: string): Promise<string[]>;
 }
+
+/** A figure-name suffix for a non-default celebrity count ("_cel500"), so defaults stay drawn. */
+const celebritySuffix = (a: FindingArgs): string =>
+  a.celebrities === undefined ? "" : `_cel${a.celebrities}`;
 
 /** The paths of saved figures (some figures save more than one). */
 const files = (...saved: object[]): string[] =>
@@ -154,7 +159,7 @@ export const FINDINGS: Record<string, Finding> = {
             `(${r.ratio.toFixed(1)}x; target >= 3x)`,
         );
       }
-      return files(await saveFig8(res, { dir }));
+      return files(await saveFig8(res, { dir, name: `fig8${celebritySuffix(a)}` }));
     },
   },
   fig17: {
@@ -164,7 +169,7 @@ export const FINDINGS: Record<string, Finding> = {
       const rows = a.rows ?? [...FIG8_ROWS, ...FIG17_ROWS].map((r) => r.label);
       const res = await fig8({ ...a, rows, celebrities: a.celebrities });
       console.log(qaTable(res.cells).toString());
-      return files(await saveFig8(res, { dir, name: "fig17" }));
+      return files(await saveFig8(res, { dir, name: `fig17${celebritySuffix(a)}` }));
     },
   },
   fig18: {
@@ -172,15 +177,19 @@ export const FINDINGS: Record<string, Finding> = {
       "(a: first-token, fig18; b: whole-attribute, fig18b)",
     run: async (a, dir) => {
       const res = await fig18({ ...a, probe: "P" });
+      const suffix = celebritySuffix(a);
       return files(
-        await saveFig18(res, { dir }),
-        await saveFig18(res, { dir, target: "whole_attribute" }),
+        await saveFig18(res, { dir, suffix }),
+        await saveFig18(res, { dir, target: "whole_attribute", suffix }),
       );
     },
   },
   fig19: {
     describe: "Figure 19: Q-probing of the minority with and without celebrities",
-    run: async (a, dir) => files(await saveFig18(await fig18({ ...a, probe: "Q" }), { dir })),
+    run: async (a, dir) =>
+      files(
+        await saveFig18(await fig18({ ...a, probe: "Q" }), { dir, suffix: celebritySuffix(a) }),
+      ),
   },
   fig16c: {
     describe: "Figure 16(c): Q-probing of bioR-like rows (single, multi5) beside their QA",
@@ -279,7 +288,7 @@ const USAGE = `usage: deno task finding <${Object.keys(FINDINGS).join("|")}> ` +
   `[--preset ${
     PRESETS.join("|")
   }] [--rows a,b] [--seeds N] [--workers N] [--only-cached] [--mix] ` +
-  `[--points i,j (scale)] [--celebrities N (fig8, fig17)] [--out DIR] [--results DIR]`;
+  `[--points i,j (scale)] [--celebrities N (fig8, fig17, fig18, fig19)] [--out DIR] [--results DIR]`;
 
 /** Parses the arguments and runs the finding; returns the process exit code. */
 export async function main(args: string[]): Promise<number> {

@@ -15,7 +15,13 @@ import { pProbe, qProbe } from "../runs/probes.ts";
 import { ensureRuns, type FindingRunOptions, isDone } from "./runs.ts";
 import type { WorkerRequest } from "../runs/request.ts";
 import { paperCell, paperPProbe } from "./paper.ts";
-import { celebrityRequest, type CelebrityRow, FIG17_ROWS, FIG8_ROWS } from "./fig8.ts";
+import {
+  celebrityCount,
+  celebrityRequest,
+  type CelebrityRow,
+  FIG17_ROWS,
+  FIG8_ROWS,
+} from "./fig8.ts";
 import { P_PROBE_SHORT, positionPanels } from "./p_probing.ts";
 import { type HeatmapCell, heatmapSpec, widenRowLabels } from "../plot/specs.ts";
 import { type SavedFigure, saveFigure } from "../plot/save.ts";
@@ -57,6 +63,8 @@ export interface Fig18Options extends FindingRunOptions {
   onlyCached?: boolean;
   /** "P" (Figure 18, default) or "Q" (Figure 19). */
   probe?: "P" | "Q";
+  /** Celebrities per +CEL run (default: fig8.ts's celebrityCount). */
+  celebrities?: number;
 }
 
 /** Figures 18/19's cells. */
@@ -64,6 +72,8 @@ export interface Fig18Result {
   preset: PresetName;
   probe: "P" | "Q";
   rank: number;
+  /** Celebrities per +CEL run. */
+  celebrities: number;
   cells: MinorityProbeCell[];
   /** Rows asked for whose probe is not cached (with onlyCached). */
   missingRows: string[];
@@ -119,7 +129,8 @@ export async function fig18(opts: Fig18Options = {}): Promise<Fig18Result> {
   const missingRows: string[] = [];
   const wanted: { row: CelebrityRow; req: WorkerRequest }[] = [];
   for (const r of rows) {
-    const req = { ...celebrityRequest(r, preset, 0), kind, probe: {} } as WorkerRequest;
+    const count = opts.celebrities;
+    const req = { ...celebrityRequest(r, preset, 0, { count }), kind, probe: {} } as WorkerRequest;
     if (opts.onlyCached && !(await isDone(req))) missingRows.push(r.label);
     else wanted.push({ row: r, req });
   }
@@ -167,6 +178,7 @@ export async function fig18(opts: Fig18Options = {}): Promise<Fig18Result> {
     preset,
     probe,
     rank,
+    celebrities: opts.celebrities ?? celebrityCount(preset),
     cells,
     missingRows,
     runs,
@@ -198,7 +210,7 @@ export function fig18Spec(
       title:
         `Figure 18(${target === "first_token" ? "a" : "b"}): P-probing ${
           target === "first_token" ? "first-token" : "whole-attribute"
-        } accuracy of the minority, with (+CEL) and without celebrities, rank ${res.rank}, ours ` +
+        } accuracy of the minority, with (+CEL: ${res.celebrities}) and without celebrities, rank ${res.rank}, ours ` +
         `(paper: rank 2) [${res.preset}]`,
       rowOrder: order,
       columnOrder: ATTRIBUTES.map((a) => P_PROBE_SHORT[a]),
@@ -214,7 +226,8 @@ export function fig18Spec(
     `${c.target === "first_token" ? "Q-first" : "Q-whole"} ${c.attribute}`;
   const hc = res.cells.map((c) => ({ row: c.row, column: label(c), ours: c.ours, paper: c.paper }));
   return widenRowLabels(heatmapSpec(hc, {
-    title: `Figure 19: Q-probing of the minority from the name, with (+CEL) and without ` +
+    title:
+      `Figure 19: Q-probing of the minority from the name, with (+CEL: ${res.celebrities}) and without ` +
       `celebrities, rank ${res.rank}, ours (paper) [${res.preset}]`,
     rowOrder: order,
     columnOrder: [
@@ -228,14 +241,14 @@ export function fig18Spec(
 
 /**
  * Writes figures/fig18.{svg,png,json} (P, first-token), fig18b.* (P, `target` whole_attribute) or
- * fig19.* (Q), by the result's probe.
+ * fig19.* (Q), by the result's probe; `suffix` is appended to the name (e.g. "_cel500").
  */
 export async function saveFig18(
   res: Fig18Result,
-  opts: { dir?: string; target?: ProbeTarget } = {},
+  opts: { dir?: string; target?: ProbeTarget; suffix?: string } = {},
 ): Promise<SavedFigure> {
   const whole = res.probe === "P" && opts.target === "whole_attribute";
-  const name = res.probe === "P" ? (whole ? "fig18b" : "fig18") : "fig19";
+  const name = (res.probe === "P" ? (whole ? "fig18b" : "fig18") : "fig19") + (opts.suffix ?? "");
   return await saveFigure(name, fig18Spec(res, { target: opts.target }), {
     dir: opts.dir,
     preset: res.preset,

@@ -246,7 +246,10 @@ export async function saveFig8(
   const order = [...FIG8_ROWS, ...FIG17_ROWS].map((r) => r.label)
     .filter((l) => res.cells.some((c) => c.row === l));
   const spec = qaHeatmap(res.cells, {
-    title: `Figure ${name.replace("fig", "")}: minority QA accuracy with (+CEL) and without ` +
+    title:
+      `Figure ${
+        name.replace(/^fig(\d+).*$/, "$1")
+      }: minority QA accuracy with (+CEL) and without ` +
       `celebrities (${res.celebrities} celebrities; bioR = bioR-like grammar), ours (paper) ` +
       `[${res.preset}]`,
     rowOrder: [...order, "baseline"],

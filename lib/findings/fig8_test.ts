@@ -108,6 +108,8 @@ Deno.test("Figures 18/19 at smoke: minority probes with and without celebrities"
     const whole = await saveFig18(p, { dir, target: "whole_attribute" });
     assert(whole.svg.endsWith("fig18b.svg"));
     assert((await Deno.readTextFile(whole.svg)).includes("whole-attribute"));
+    // Another celebrity count is drawn beside the default figure, not over it.
+    assert((await saveFig18(q, { dir, suffix: "_cel7" })).svg.endsWith("fig19_cel7.svg"));
     assert((await saveFig18(q, { dir })).svg.endsWith("fig19.svg"));
   });
 });
