@@ -160,7 +160,6 @@ export function qProbeReadout(
 export function qProbe(model: ProbeModel, ds: Dataset, opts: QProbeOptions = {}): QProbeResult {
   const tasks = opts.tasks ?? PROBE_TASKS;
   const eos = ds.vocab.eos;
-  const maxLen = model.config.seqLen;
   const items = qProbeItems(ds);
   const nTrain = items.filter((it) => it.split === "P_train").length;
   const readout = qProbeReadout(model, items, eos);
