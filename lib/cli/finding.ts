@@ -22,7 +22,7 @@ import { fig13, saveFig13 } from "../findings/fig13.ts";
 import { fig6, saveFig6 } from "../findings/fig6.ts";
 import { fig16, fig7, saveFig16, saveFig7 } from "../findings/fig7.ts";
 import { fig12a, qaTable, saveFig12a } from "../findings/fig12a.ts";
-import { FIG17_ROWS, fig8, FIG8_ROWS, saveFig8 } from "../findings/fig8.ts";
+import { celebrityCount, FIG17_ROWS, fig8, FIG8_ROWS, saveFig8 } from "../findings/fig8.ts";
 import { fig14, saveFig14 } from "../findings/fig14.ts";
 import { fig16c, saveFig16c } from "../findings/fig16c.ts";
 import { fig18, saveFig18 } from "../findings/fig18.ts";
@@ -58,8 +58,8 @@ export interface FindingArgs {
   depth?: number;
   /** scale: the grid points to compute (1-based); the others are drawn from the cache. */
   points?: number[];
-  /** fig8, fig17, fig18, fig19: celebrities per +CEL run (default: the preset's, N/5 below
-   * `paper`); the figures are then named with a suffix (fig8_cel500). */
+  /** fig8, fig17, fig18, fig19: celebrities per +CEL run (default: N, the paper's ratio); another
+   * count names the figures with a suffix (fig8_cel100). */
   celebrities?: number;
 }
 
@@ -70,9 +70,11 @@ export interface Finding {
   run(args: FindingArgs, dir: string): Promise<string[]>;
 }
 
-/** A figure-name suffix for a non-default celebrity count ("_cel500"), so defaults stay drawn. */
+/** A figure-name suffix for a non-default celebrity count ("_cel100"), so defaults stay drawn. */
 const celebritySuffix = (a: FindingArgs): string =>
-  a.celebrities === undefined ? "" : `_cel${a.celebrities}`;
+  a.celebrities === undefined || a.celebrities === celebrityCount(a.preset)
+    ? ""
+    : `_cel${a.celebrities}`;
 
 /** The paths of saved figures (some figures save more than one). */
 const files = (...saved: object[]): string[] =>
@@ -266,7 +268,8 @@ export const FINDINGS: Record<string, Finding> = {
       console.log(archTable(res).toString());
       for (const m of res.memorization) {
         console.log(
-          `${m.row}: masked attribute recovered in place (P_train), first token ` +
+          `${m.row}: recovered in place (P_train): each word masked alone ` +
+            `${m.maskedWord.toFixed(1)}%; the whole attribute masked, first token ` +
             `${m.firstToken.toFixed(1)}%, whole ${m.whole.toFixed(1)}%`,
         );
       }

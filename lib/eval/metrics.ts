@@ -5,7 +5,9 @@
  *   and an answer counts only on an exact whole-attribute match (no partial credit);
  * - QA first-token accuracy: teacher-forced argmax on the first answer token;
  * - BIO first-token / whole-attribute accuracy: teacher-forced argmax on the tokens of each
- *   attribute value inside a biography.
+ *   attribute value inside a biography;
+ * - BIO masked-word accuracy (bidirectional models only): each word of each value masked alone,
+ *   predicted in place with the rest of the biography visible (the masked-LM objective's view).
  *
  * Every function returns rows `{attribute, split, metric, accuracy, n}` (accuracy in %), one per
  * attribute and split plus a `"mean"` row per split (the unweighted mean over attributes, the
@@ -22,6 +24,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { CausalLM } from "../contracts.ts";
 import { ATTRIBUTES } from "../data/types.ts";
 import { beamSearch, greedyGenerate } from "./generate.ts";
+import { wordSpans } from "../train/masked_lm.ts";
 
 /** One row of an accuracy table. */
 export interface AccuracyRow {
@@ -174,10 +177,19 @@ export async function spanCorrectness(
     throw new RangeError(`spanCorrectness: batchSize must be a positive integer, got ${batchSize}`);
   }
   const pad = options.pad ?? 0;
+  checkSpanItems("spanCorrectness", model, items);
+  if ((model.config as { causal?: boolean }).causal === false) {
+    return await maskedSpanCorrectness(model, items, mode, batchSize);
+  }
+  return await scoreSpans(model, items, items, mode, batchSize, pad, 1);
+}
+
+/** Throws unless every item fits the model and every span lies inside its item. */
+function checkSpanItems(fn: string, model: CausalLM, items: readonly SpanEvalItem[]): void {
   items.forEach((it, i) => {
     if (it.ids.length > model.config.seqLen) {
       throw new RangeError(
-        `spanCorrectness: item ${i} has ${it.ids.length} tokens, more than the model's seqLen ${model.config.seqLen}`,
+        `${fn}: item ${i} has ${it.ids.length} tokens, more than the model's seqLen ${model.config.seqLen}`,
       );
     }
     for (const s of it.spans) {
@@ -186,16 +198,31 @@ export async function spanCorrectness(
           s.end <= it.ids.length)
       ) {
         throw new RangeError(
-          `spanCorrectness: item ${i} span ${s.attribute} [${s.start}, ${s.end}) must satisfy ` +
+          `${fn}: item ${i} span ${s.attribute} [${s.start}, ${s.end}) must satisfy ` +
             `1 <= start < end <= ${it.ids.length} (the item's length)`,
         );
       }
     }
   });
-  if ((model.config as { causal?: boolean }).causal === false) {
-    return await maskedSpanCorrectness(model, items, mode, batchSize);
-  }
-  return await scoreSpans(model, items, items, mode, batchSize, pad, 1);
+}
+
+/**
+ * An item as a bidirectional model is asked it: its tokens followed by the data's EOS (see
+ * {@linkcode maskedSpanCorrectness}), and the same with tokens [start, end) replaced by the mask
+ * token.
+ */
+function maskedQuery(
+  ids: ArrayLike<number>,
+  start: number,
+  end: number,
+  eos: number,
+  maskId: number,
+): { asked: Int32Array; whole: Int32Array } {
+  const whole = new Int32Array(ids.length + 1).fill(eos);
+  whole.set(ids);
+  const asked = whole.slice();
+  asked.fill(maskId, start, end);
+  return { asked, whole };
 }
 
 /**
@@ -221,12 +248,9 @@ async function maskedSpanCorrectness(
   const back: [number, number][] = [];
   items.forEach((it, i) =>
     it.spans.forEach((s, j) => {
-      const ids = new Int32Array(it.ids.length + 1).fill(eos);
-      ids.set(it.ids);
-      const whole = ids.slice();
-      ids.fill(maskId, s.start, s.end);
-      asked.push({ ids, spans: [s] });
-      truth.push({ ids: whole, spans: [s] });
+      const q = maskedQuery(it.ids, s.start, s.end, eos, maskId);
+      asked.push({ ids: q.asked, spans: [s] });
+      truth.push({ ids: q.whole, spans: [s] });
       back.push([i, j]);
     })
   );
@@ -234,6 +258,99 @@ async function maskedSpanCorrectness(
   const out: boolean[][] = items.map((it) => it.spans.map(() => false));
   back.forEach(([i, j], k) => out[i][j] = flat[k][0]);
   return out;
+}
+
+/** Options of {@linkcode maskedWordAccuracy}. */
+export interface MaskedWordOptions {
+  /**
+   * Per token id of the data (EOS included; the mask id may be left out), 1 when the token starts
+   * a word: the table GBERT was trained with, `wordStarts((id) => vocab.decode([id]), vocab.size)`
+   * from lib/train/masked_lm.ts (as `objectiveSource` in lib/runs/experiments.ts builds it).
+   */
+  wordStart: ArrayLike<number>;
+  /** Rows per forward pass. Default 64. */
+  batchSize?: number;
+  /** Metric name in the rows. Default "bioMaskedWord". */
+  metric?: string;
+}
+
+/**
+ * Masked-word accuracy of a bidirectional model (GBERT, paper §7): the accuracy its masked-LM
+ * objective trains for, as opposed to the whole-attribute masking of
+ * {@linkcode teacherForcedAccuracy}, which removes every neighbouring word of the value. Each
+ * span is cut into words exactly as the training masks them ({@linkcode wordSpans} of
+ * lib/train/masked_lm.ts: a word starts at the span's first token and at every token whose
+ * `wordStart` is set, i.e. a leading space or punctuation), and each word is asked on its own: its
+ * tokens become the mask token (the model's last id), every other token stays visible, and the
+ * item is followed by the data's EOS (the id before the mask id) as in
+ * {@linkcode spanCorrectness}. A word is correct when the argmax at each of its positions is its
+ * token. Rows per attribute and split count words (`n`); "mean" is the unweighted mean over the
+ * attributes of a split.
+ *
+ * @example
+ * ```ts
+ * const v = ds.vocab;
+ * const wordStart = wordStarts((id) => v.decode([id]), v.size);
+ * const rows = await maskedWordAccuracy(gbert, bioEvalItems(ds), { wordStart });
+ * ```
+ */
+export async function maskedWordAccuracy(
+  model: CausalLM,
+  items: readonly SpanEvalItem[],
+  options: MaskedWordOptions,
+): Promise<AccuracyRow[]> {
+  const fn = "maskedWordAccuracy";
+  if ((model.config as { causal?: boolean }).causal !== false) {
+    throw new TypeError(
+      `${fn}: model must be bidirectional (config.causal === false, e.g. GBERT); got a causal ` +
+        `model, whose masked words would read only their left context. For a causal model use ` +
+        `teacherForcedAccuracy`,
+    );
+  }
+  const { wordStart } = options ?? {};
+  const dataSize = model.config.vocabSize - 1; // every id but the mask token
+  if (!wordStart || typeof wordStart.length !== "number" || wordStart.length < dataSize) {
+    throw new RangeError(
+      `${fn}: options.wordStart must be a table of at least ${dataSize} entries (one per data ` +
+        `id, see wordStarts in lib/train/masked_lm.ts), got ${
+          wordStart ? `${wordStart.length} entries` : wordStart
+        }`,
+    );
+  }
+  const batchSize = options.batchSize ?? 64;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new RangeError(`${fn}: batchSize must be a positive integer, got ${batchSize}`);
+  }
+  checkSpanItems(fn, model, items);
+  const maskId = model.config.vocabSize - 1;
+  const eos = maskId - 1;
+  const asked: SpanEvalItem[] = [];
+  const truth: SpanEvalItem[] = [];
+  const who: { attribute: string; split: string }[] = [];
+  items.forEach((it, i) =>
+    it.spans.forEach((s) => {
+      for (let p = s.start; p < s.end; p++) {
+        if (!(it.ids[p] >= 0 && it.ids[p] < dataSize)) {
+          throw new RangeError(
+            `${fn}: item ${i} span ${s.attribute} has token ${it.ids[p]} at ${p}; allowed: ` +
+              `data ids 0..${dataSize - 1} (the mask id ${maskId} is the model's to ask with)`,
+          );
+        }
+      }
+      for (const [start, end] of wordSpans(it.ids, s.start, s.end, wordStart)) {
+        const q = maskedQuery(it.ids, start, end, eos, maskId);
+        const word = [{ attribute: s.attribute, start, end }];
+        asked.push({ ids: q.asked, spans: word });
+        truth.push({ ids: q.whole, spans: word });
+        who.push({ attribute: s.attribute, split: it.split ?? "all" });
+      }
+    })
+  );
+  const correct = await scoreSpans(model, asked, truth, "whole", batchSize, eos, 0);
+  return accuracyRows(
+    who.map((w, k) => ({ ...w, correct: correct[k][0] })),
+    options.metric ?? "bioMaskedWord",
+  );
 }
 
 /**

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import {
   accuracyRows,
   exactMatch,
+  maskedWordAccuracy,
   qaAccuracy,
   type QAEvalItem,
   qaExactMatchTeacherForced,
@@ -10,6 +11,8 @@ import {
   teacherForcedAccuracy,
 } from "./metrics.ts";
 import { greedyGenerate } from "./generate.ts";
+import { maskBatch, wordSpans, wordStarts } from "../train/masked_lm.ts";
+import { createGPT, gptConfig } from "../model/gpt.ts";
 import { hashLM, markovLM, useCpu } from "./_test_utils.ts";
 import { Rng } from "../util/rng.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "../util/assert.ts";
@@ -193,4 +196,187 @@ Deno.test("a bidirectional model is asked each span masked, with EOS after the i
   assertEquals(got, [[true], [true]]);
   // Every row asked: the item with its span masked, then EOS, padded with EOS (never with `pad`).
   assertEquals(seen.map((r) => r.join(",")).sort(), ["4,1,2,5,5,4", "4,1,5,5,4,4"]);
+});
+
+Deno.test("wordSpans: the words masked_lm masks together (leading space or punctuation starts one)", () => {
+  // " September 1, 1993" and " Bellevue, WA" as GPT-2 pieces.
+  const texts = [" September", " 1", ",", " 1993", " Bell", "evue", " WA", "1996"];
+  const ws = wordStarts((id) => texts[id], texts.length);
+  assertEquals(wordSpans([0, 1, 2, 3], 0, 4, ws), [[0, 1], [1, 2], [2, 3], [3, 4]]);
+  assertEquals(wordSpans([9, 4, 5, 2, 6], 1, 5, ws), [[1, 3], [3, 4], [4, 5]]);
+  // The span's first token starts a word even when its text continues one ("evue", "1996").
+  assertEquals(wordSpans([4, 5, 7, 6], 1, 3, ws), [[1, 3]]);
+  assertEquals(wordSpans([4, 5, 7, 6], 2, 4, ws), [[2, 3], [3, 4]]);
+  // The same words as maskBatch's: over a biography row (every token a target after the leading
+  // EOS), each word of wordSpans is chosen or not as a whole.
+  const rng = new Rng(7);
+  const T = 48, B = 16, EOS = 0;
+  const table = new Uint8Array(40).map(() => rng.int(3) === 0 ? 1 : 0);
+  const inputs = new Int32Array(B * T).map((_, i) => i % T === 0 ? EOS : 1 + rng.int(38));
+  const batch = {
+    batchSize: B,
+    seqLen: T,
+    inputs,
+    targets: new Int32Array(B * T),
+    mask: new Float32Array(B * T).fill(1),
+  };
+  const m = maskBatch(
+    batch,
+    { maskId: 39, wordStart: table, eos: EOS, seed: 0, wordRate: 0.5 },
+    rng,
+  );
+  let words = 0, changes = 0;
+  for (let r = 0; r < B; r++) {
+    const row = inputs.subarray(r * T, (r + 1) * T);
+    const chosen = wordSpans(row, 1, T, table).map(([a, b]) => {
+      for (let p = a + 1; p < b; p++) assertEquals(m.mask[r * T + p], m.mask[r * T + a]);
+      return m.mask[r * T + a];
+    });
+    words += chosen.length;
+    for (let k = 1; k < chosen.length; k++) changes += chosen[k] !== chosen[k - 1] ? 1 : 0;
+  }
+  // Neighbouring words are drawn independently (rate 0.5: about half the boundaries change).
+  assert(words > 150 && changes > words / 4, `${words} words, ${changes} changes`);
+});
+
+/**
+ * A bidirectional stub over ids 0..9 (EOS 10, mask 11): at a mask token it predicts the nearest
+ * visible token on its left plus its distance (so a run 1 2 3 ... is recovered from its left
+ * neighbour), elsewhere the token itself. Records every row it is asked.
+ */
+function countingStub(causal = false) {
+  const V = 12, MASK = 11;
+  const seen: number[][] = [];
+  const model = {
+    config: { vocabSize: V, seqLen: 16, dModel: 2, causal },
+    logits(ids: tf.Tensor2D): tf.Tensor3D {
+      const [B, L] = ids.shape;
+      const rows = ids.arraySync();
+      seen.push(...rows);
+      const out = new Float32Array(B * L * V);
+      rows.forEach((row, b) =>
+        row.forEach((t, p) => {
+          let d = 1;
+          while (p - d >= 0 && row[p - d] === MASK) d++;
+          const guess = t !== MASK ? t : p - d < 0 ? 0 : (row[p - d] + d) % V;
+          out[(b * L + p) * V + guess] = 1;
+        })
+      );
+      return tf.tensor3d(out, [B, L, V]);
+    },
+    hidden(ids: tf.Tensor2D): tf.Tensor3D {
+      return tf.zeros([ids.shape[0], ids.shape[1], 2]);
+    },
+  };
+  return { model, seen };
+}
+
+Deno.test("maskedWordAccuracy: each word of a value masked alone, the rest visible, EOS after", async () => {
+  await useCpu();
+  const EOS = 10, M = 11;
+  // Ids 2, 4, 6, 8 start a word; 3, 5, 7 continue one (EOS, 10, is a start, as punctuation is).
+  const wordStart = Uint8Array.from([1, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1]);
+  const spans = [{ attribute: "b_date", start: 2, end: 5 }, {
+    attribute: "univ",
+    start: 5,
+    end: 8,
+  }];
+  const items = [
+    // b_date = 2 3 | 4: two words; univ = 5 | 6 7: its first token starts a word (span start).
+    { ids: Int32Array.from([EOS, 1, 2, 3, 4, 5, 6, 7]), spans, split: "P_train" },
+    // univ = 8 | 6 7: 8 does not follow 4, and 6 7 does not follow 8 (the stub misses both).
+    { ids: Int32Array.from([EOS, 1, 2, 3, 4, 8, 6, 7]), spans, split: "P_test" },
+  ];
+  const { model, seen } = countingStub();
+  const before = tf.memory().numTensors;
+  const rows = await maskedWordAccuracy(model, items, { wordStart, batchSize: 3 });
+  assertEquals(tf.memory().numTensors, before);
+  // One query per word (4 per item), in batches of 3 rows.
+  assertEquals(seen.length, 8);
+  assertEquals(
+    seen.map((r) => r.join(",")).sort(),
+    [
+      [EOS, 1, M, M, 4, 5, 6, 7, EOS],
+      [EOS, 1, 2, 3, M, 5, 6, 7, EOS],
+      [EOS, 1, 2, 3, 4, M, 6, 7, EOS],
+      [EOS, 1, 2, 3, 4, 5, M, M, EOS],
+      [EOS, 1, M, M, 4, 8, 6, 7, EOS],
+      [EOS, 1, 2, 3, M, 8, 6, 7, EOS],
+      [EOS, 1, 2, 3, 4, M, 6, 7, EOS],
+      [EOS, 1, 2, 3, 4, 8, M, M, EOS],
+    ].map((r) => r.join(",")).sort(),
+  );
+  // Every query masks exactly one contiguous run: one word.
+  for (const r of seen) {
+    const at = r.flatMap((t, p) => t === M ? [p] : []);
+    assert(at.length >= 1 && at[at.length - 1] - at[0] === at.length - 1, `row ${r}`);
+  }
+  const metric = "bioMaskedWord";
+  assertEquals(rows, [
+    { attribute: "b_date", split: "P_train", metric, accuracy: 100, n: 2 },
+    { attribute: "univ", split: "P_train", metric, accuracy: 100, n: 2 },
+    { attribute: "mean", split: "P_train", metric, accuracy: 100, n: 4 },
+    { attribute: "b_date", split: "P_test", metric, accuracy: 100, n: 2 },
+    { attribute: "univ", split: "P_test", metric, accuracy: 0, n: 2 },
+    { attribute: "mean", split: "P_test", metric, accuracy: 50, n: 4 },
+  ]);
+  const named = await maskedWordAccuracy(model, items.slice(0, 1), { wordStart, metric: "w" });
+  assertEquals(named.map((r) => r.metric), ["w", "w", "w"]);
+});
+
+Deno.test("maskedWordAccuracy refuses causal models and bad options", async () => {
+  await useCpu();
+  const wordStart = new Uint8Array(11).fill(1);
+  const items = [{ ids: [10, 1, 2], spans: [{ attribute: "univ", start: 1, end: 3 }] }];
+  await assertRejects(
+    () => maskedWordAccuracy(countingStub(true).model, items, { wordStart }),
+    "model must be bidirectional",
+  );
+  await assertRejects(
+    () => maskedWordAccuracy(markovLM(12, {}), items, { wordStart }),
+    "model must be bidirectional",
+  );
+  const { model } = countingStub();
+  await assertRejects(
+    () => maskedWordAccuracy(model, items, { wordStart: new Uint8Array(5) }),
+    "options.wordStart must be a table of at least 11 entries",
+  );
+  await assertRejects(
+    () => maskedWordAccuracy(model, items, {} as { wordStart: Uint8Array }),
+    "options.wordStart",
+  );
+  await assertRejects(
+    () => maskedWordAccuracy(model, items, { wordStart, batchSize: 0 }),
+    "batchSize must be a positive integer",
+  );
+  await assertRejects(
+    () => maskedWordAccuracy(model, [{ ids: [10, 11], spans: items[0].spans }], { wordStart }),
+    "item 0 span univ [1, 3)",
+  );
+  await assertRejects(
+    () => maskedWordAccuracy(model, [{ ids: [10, 11, 2], spans: items[0].spans }], { wordStart }),
+    "allowed: data ids 0..10",
+  );
+});
+
+Deno.test("maskedWordAccuracy on a real (untrained) GBERT: one row per word, no tensor leaks", async () => {
+  await useCpu();
+  const c = gptConfig("tiny", { vocabSize: 12, seqLen: 16, nLayer: 1, nHead: 2, dModel: 16 });
+  const empty = tf.memory().numTensors;
+  const model = createGPT({ ...c, causal: false }, { seed: 3 });
+  const wordStart = Uint8Array.from([1, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1]);
+  const spans = [{ attribute: "b_date", start: 2, end: 5 }, {
+    attribute: "univ",
+    start: 5,
+    end: 8,
+  }];
+  const items = [{ ids: [10, 1, 2, 3, 4, 5, 6, 7], spans, split: "P_train" }];
+  const rows = await maskedWordAccuracy(model, items, { wordStart, batchSize: 3 });
+  assertEquals(rows.map((r) => [r.attribute, r.n]), [["b_date", 2], ["univ", 2], ["mean", 4]]);
+  // The model keeps its per-length attention tables (freed by dispose); nothing else stays.
+  const warm = tf.memory().numTensors;
+  assertEquals(await maskedWordAccuracy(model, items, { wordStart, batchSize: 3 }), rows);
+  assertEquals(tf.memory().numTensors, warm);
+  model.dispose();
+  assertEquals(tf.memory().numTensors, empty);
 });

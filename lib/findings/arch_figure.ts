@@ -154,9 +154,11 @@ export interface ArchFigureResult {
    * How well each row's pretrained model (seed 0) memorized its biographies: the mean over the
    * six attributes, on P_train, of the first token and of the whole attribute predicted at the
    * attribute's place in the biography (for GBERT: the attribute's tokens all masked, predicted in
-   * place, see lib/eval/metrics.ts). A model that never memorized cannot be asked to extract.
+   * place, see lib/eval/metrics.ts). For GBERT also `maskedWord`, each word of a value masked
+   * alone, the task its objective trains (NaN for a causal model). A model that never memorized
+   * cannot be asked to extract.
    */
-  memorization: { row: string; firstToken: number; whole: number }[];
+  memorization: { row: string; firstToken: number; whole: number; maskedWord: number }[];
   wallSeconds: number;
 }
 
@@ -276,6 +278,7 @@ export async function archFigure(
       row: r.request.config,
       firstToken: mean(pre.memorization, "mean", "P_train", "bioFirstToken"),
       whole: mean(pre.memorization, "mean", "P_train", "bioWholeAttribute"),
+      maskedWord: mean(pre.memorization, "mean", "P_train", "bioMaskedWord"),
     });
   }
   const { figure, panel, data } = info;

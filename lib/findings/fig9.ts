@@ -23,16 +23,17 @@ export function fig9Effects(res: ArchFigureResult): EffectCheck[] {
   const multi = archMean(res, "multi5+permute");
   const gpt = archMean(res, "multi5+permute", "QA", "gpt");
   const single = archMean(res, "single");
-  const memo = res.memorization.filter((m) => !Number.isNaN(m.firstToken));
-  const least = memo.length ? Math.min(...memo.map((m) => m.firstToken)) : undefined;
+  const memo = res.memorization.filter((m) => !Number.isNaN(m.maskedWord));
+  const least = memo.length ? Math.min(...memo.map((m) => m.maskedWord)) : undefined;
   return [
     {
       figure: "9",
       kind: "effect",
       claim:
-        "GBERT memorized its biographies: a masked attribute's first token recovered in place " +
-        "(at least 80% on P_train, every row), so a failure to extract is not a failure to store",
-      measured: memo.map((m) => `${m.row} ${f1(m.firstToken)}%`).join(", ") || "n/a",
+        "GBERT memorized its biographies: each word of an attribute, masked alone, recovered in " +
+        "place (at least 80% on P_train, every row), so a failure to extract is not a failure to " +
+        "store",
+      measured: memo.map((m) => `${m.row} ${f1(m.maskedWord)}%`).join(", ") || "n/a",
       present: least === undefined ? null : least >= 80,
     },
     {

@@ -40,3 +40,36 @@ Deno.test("pretrain: measurements of another eval version are taken again, weigh
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("pretrain: a GBERT run without masked-word rows gets them from its weights", async () => {
+  const dir = await Deno.makeTempDir();
+  setRunsDir(dir);
+  setResultsDir(null);
+  try {
+    const req = {
+      preset: "smoke" as const,
+      config: "single",
+      seed: 3,
+      overrides: { model: { arch: "gbert" as const } },
+    };
+    const a = await pretrain(req, { progress: false });
+    const words = a.memorization.filter((m) => m.metric === "bioMaskedWord");
+    // Six attributes and their mean, on P_train and P_test.
+    assertEquals(words.length, 14);
+    // As if archived before the masked-word rows existed (same eval version).
+    const path = join(a.dir, "result.json");
+    const stored = JSON.parse(await Deno.readTextFile(path));
+    const older = a.memorization.filter((m) => m.metric !== "bioMaskedWord");
+    await Deno.writeTextFile(path, JSON.stringify({ ...stored, memorization: older }));
+    const b = await pretrain(req, { progress: false });
+    assert(b.cached);
+    assertEquals(b.memorization, a.memorization);
+    // A causal model's memorization carries no such rows.
+    const gpt = await pretrain({ ...req, overrides: undefined }, { progress: false });
+    assertEquals(gpt.memorization.filter((m) => m.metric === "bioMaskedWord"), []);
+  } finally {
+    setRunsDir(undefined);
+    setResultsDir(undefined);
+    await Deno.remove(dir, { recursive: true });
+  }
+});

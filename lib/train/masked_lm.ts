@@ -40,6 +40,25 @@ export function wordStarts(decode: (id: number) => string, size: number): Uint8A
 }
 
 /**
+ * The words of the tokens `ids[start, end)` as {@linkcode maskBatch} draws them: a word starts at
+ * `start` (the first token of a run) and at every token whose `wordStart` entry is set, and runs to
+ * the next start. Returns the words' token ranges `[start, end)`, in order, covering the range.
+ */
+export function wordSpans(
+  ids: ArrayLike<number>,
+  start: number,
+  end: number,
+  wordStart: ArrayLike<number>,
+): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = start; i < end; i++) {
+    if (i === start || wordStart[ids[i]]) out.push([i, i + 1]);
+    else out[out.length - 1][1] = i + 1;
+  }
+  return out;
+}
+
+/**
  * Masks one packed batch (see the module doc). `inputs` row r holds the window's tokens; token i
  * (i >= 1) was a target of the causal batch iff `mask[r*T + i - 1]` is set. A row whose first
  * document token is not a target (every window starts with EOS and then a document) is a QA row.
