@@ -85,12 +85,13 @@ export const COVERAGE: readonly FigureCoverage[] = [
     figure: 8,
     shows: "celebrity data helps the minority group",
     status: "reproduced",
-    note: "every row at `tiny`, one seed: bioS minority (single+permute1) with and without 100 " +
-      "multi5+permute celebrities (QA 3.6 -> 14.8); bioR-like single with and without bioR-like " +
-      "multi5 celebrities (2.5 -> 4.6) and +wiki, whose general English is Debian's fortunes " +
-      "(WikiBook is not installable here); both pairs also at the paper's ratio, 500 celebrities " +
-      "(fig8_cel500, probes in fig18_cel500 and fig19_cel500)",
-    files: ["fig8", "fig8_cel500"],
+    note: "every row at `tiny`, one seed, with as many celebrities as minority people (the " +
+      "paper's ratio): bioS minority (single+permute1) with and without multi5+permute " +
+      "celebrities (QA 3.6 -> 61.2); bioR-like single with and without bioR-like multi5 " +
+      "celebrities (2.5 -> 17.7) and +wiki, whose general English is Debian's fortunes " +
+      "(WikiBook is not installable here); both pairs also with N/5 celebrities (fig8_cel100: " +
+      "14.8 and 4.6)",
+    files: ["fig8", "fig8_cel100"],
     notebook: "09",
   },
   {
@@ -172,9 +173,10 @@ export const COVERAGE: readonly FigureCoverage[] = [
     status: "reproduced",
     note: "every row at `tiny`, one seed: per-attribute QA of the bioS minorities (single, " +
       "single+permute1, single+permute1+fullname) and the bioR-like ones (single, " +
-      "single+fullname), each alone, with celebrities and (bioR-like) +wiki (general text: " +
-      "Debian's fortunes)",
-    files: ["fig17"],
+      "single+fullname), each alone, with as many celebrities as minority people and " +
+      "(bioR-like) +wiki (general text: Debian's fortunes); again with N/5 celebrities " +
+      "(fig17_cel100)",
+    files: ["fig17", "fig17_cel100"],
     notebook: "09",
   },
   {
@@ -183,8 +185,9 @@ export const COVERAGE: readonly FigureCoverage[] = [
     status: "reproduced",
     note: "every row (bioS single, single+permute1 with and without celebrities, bioR-like " +
       "single and single+fullname alone, +wiki and +CEL) at `tiny`, one seed, (a) first-token " +
-      "and (b) whole-attribute, at our P-probe rank 0 (the paper's: 2)",
-    files: ["fig18", "fig18b"],
+      "and (b) whole-attribute, at our P-probe rank 0 (the paper's: 2); again with N/5 " +
+      "celebrities (fig18_cel100, fig18b_cel100)",
+    files: ["fig18", "fig18b", "fig18_cel100", "fig18b_cel100"],
     notebook: "09",
   },
   {
@@ -192,8 +195,8 @@ export const COVERAGE: readonly FigureCoverage[] = [
     shows: "Q-probing of the minority group with and without celebrities",
     status: "reproduced",
     note: "every row (as Figure 18) at `tiny`, one seed, Q-probe rank 16 (the paper's: 16 on " +
-      "bioS, 32 on bioR)",
-    files: ["fig19"],
+      "bioS, 32 on bioR); again with N/5 celebrities (fig19_cel100)",
+    files: ["fig19", "fig19_cel100"],
     notebook: "09",
   },
 ];

@@ -241,7 +241,7 @@ export function fig18Spec(
 
 /**
  * Writes figures/fig18.{svg,png,json} (P, first-token), fig18b.* (P, `target` whole_attribute) or
- * fig19.* (Q), by the result's probe; `suffix` is appended to the name (e.g. "_cel500").
+ * fig19.* (Q), by the result's probe; `suffix` is appended to the name (e.g. "_cel100").
  */
 export async function saveFig18(
   res: Fig18Result,

@@ -23,13 +23,13 @@ Deno.test("Figure 8 rows: the paper's labels; celebrities only in the +CEL reque
     "bioR single+wiki",
   ]);
   assertEquals(FIG17_ROWS.length, 7);
-  assertEquals(celebrityCount("tiny"), 100);
+  assertEquals(celebrityCount("tiny"), 500);
   const alone = celebrityRequest(FIG8_ROWS[0], "tiny", 0);
   // Without celebrities the request (and so its key) is the ordinary row's.
   assertEquals(alone, { preset: "tiny", config: "single+permute1", seed: 0 });
   assert(!("celebrities" in pretrainSpec(alone)));
   const cel = celebrityRequest(FIG8_ROWS[3], "tiny", 0);
-  assertEquals(cel.celebrities, { count: 100, config: "bioR:multi5" });
+  assertEquals(cel.celebrities, { count: 500, config: "bioR:multi5" });
   assertEquals(pretrainSpec(cel).celebrities, cel.celebrities);
   // bioR single+CEL keeps its row's 160 window; the fullname celebrities need 192 (one of them is
   // 160 tokens long, CELEBRITY_SEQ_LEN), and the archive still finds the run's preset.
