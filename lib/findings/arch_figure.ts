@@ -56,12 +56,20 @@ export const ARCH_BIOR_ROWS: readonly string[] = [
 ];
 
 const COLUMNS = ["mean", ...ATTRIBUTES];
-/** A block of an architecture figure. */
-export type ArchBlock = "QA" | "MIX" | "Q_first" | "Q_whole";
+/**
+ * The QA ratio of GBERT's second MIX block (our addition beside the paper's QAr 0.8 column of
+ * Figure 9): at 0.2 the masked-LM objective keeps most of the budget, the other end of Figure 10's
+ * sweep. The paper prints no numbers for it.
+ */
+export const LOW_QAR = 0.2;
+/** A block of an architecture figure ("MIX_0.2": mixed training at {@linkcode LOW_QAR}). */
+export type ArchBlock = "QA" | "MIX" | "MIX_0.2" | "Q_first" | "Q_whole";
+const BLOCKS = ["QA", "MIX", "MIX_0.2", "Q_first", "Q_whole"] as const;
 /** Each block's columns (the paper's Figure 9: no mean for the probes; Q-whole has no b_date). */
 const BLOCK_COLUMNS: Record<ArchBlock, readonly string[]> = {
   QA: COLUMNS,
   MIX: COLUMNS,
+  "MIX_0.2": COLUMNS,
   Q_first: ATTRIBUTES,
   Q_whole: ATTRIBUTES.filter((a) => a !== "b_date"),
 };
@@ -79,6 +87,8 @@ export interface ArchFigureInfo {
   rows: readonly string[];
   /** Whether the paper's figure has Q-probing blocks (Figure 9: Q-first and Q-whole). */
   qprobe?: boolean;
+  /** Whether a second MIX block runs at {@linkcode LOW_QAR} (GBERT). */
+  lowMix?: boolean;
 }
 
 /** The architecture figures by name (the name is the figure's file and `deno task finding`'s). */
@@ -99,7 +109,15 @@ export const ARCH_FIGURES = {
     data: "bioR",
     rows: ARCH_BIOR_ROWS,
   },
-  fig9: { arch: "gbert", figure: "9", model: "GBERT", data: "bioS", rows: ARCH_ROWS, qprobe: true },
+  fig9: {
+    arch: "gbert",
+    figure: "9",
+    model: "GBERT",
+    data: "bioS",
+    rows: ARCH_ROWS,
+    qprobe: true,
+    lowMix: true,
+  },
 } as const satisfies Record<string, ArchFigureInfo>;
 /** One architecture figure's name. */
 export type ArchFigureName = keyof typeof ARCH_FIGURES;
@@ -129,7 +147,8 @@ export interface ArchCell {
   ours: number;
   std: number;
   seeds: number;
-  paper: number;
+  /** The paper's value, or null where it prints none (the MIX_0.2 block). */
+  paper: number | null;
   /** Our GPT on the same row and block (seed 0, cached runs only), or null. */
   gpt: number | null;
 }
@@ -184,6 +203,9 @@ export function archRequest(
   };
 }
 
+/** The block a mixed run's QA ratio draws in. */
+const mixBlock = (QAr: number): ArchBlock => QAr === LOW_QAR ? "MIX_0.2" : "MIX";
+
 const mean = (rows: AccuracyRow[], column: string, split = "P_test", metric?: string) =>
   rows.find((m) =>
     m.split === split && m.attribute === column &&
@@ -214,7 +236,8 @@ export async function archFigure(
   );
   const reqs = opts.onlyCached ? await cachedOnly(all) : all;
   const mixReqs: (MixedRequest & { QAr: number })[] = [];
-  for (const r of all.map((r) => ({ ...r, QAr: PAPER_QAR }))) {
+  const qars = "lowMix" in info && info.lowMix ? [PAPER_QAR, LOW_QAR] : [PAPER_QAR];
+  for (const r of qars.flatMap((QAr) => all.map((r) => ({ ...r, QAr })))) {
     const run = opts.mix !== false && !opts.onlyCached;
     if (run || await isDone({ ...r, kind: "mixed" })) mixReqs.push(r);
   }
@@ -262,8 +285,12 @@ export async function archFigure(
   for (const row of rows) {
     const r = archRequest(undefined, preset, row, 0);
     if (await isDone({ ...r, kind: "qa" })) gpt.set(`QA|${row}`, (await qaFinetune(r)).qa);
-    const m = { ...r, QAr: PAPER_QAR };
-    if (await isDone({ ...m, kind: "mixed" })) gpt.set(`MIX|${row}`, (await mixedTrain(m)).qa);
+    for (const QAr of qars) {
+      const m = { ...r, QAr };
+      if (await isDone({ ...m, kind: "mixed" })) {
+        gpt.set(`${mixBlock(QAr)}|${row}`, (await mixedTrain(m)).qa);
+      }
+    }
     if (qReqs.length && await isDone({ ...r, kind: "qprobe" })) {
       const q = await qProbe(r, {}, { progress: false });
       for (const b of ["Q_first", "Q_whole"] as const) {
@@ -296,11 +323,14 @@ export async function archFigure(
     }));
   const blocks = {
     QA: qa.map((d) => ({ ...d, cacheKey: d.result.cacheKey })),
-    MIX: mix.map((d) => ({ ...d, cacheKey: d.result.cacheKey })),
+    MIX: mix.filter((d) => d.request.QAr === PAPER_QAR)
+      .map((d) => ({ ...d, cacheKey: d.result.cacheKey })),
+    "MIX_0.2": mix.filter((d) => d.request.QAr === LOW_QAR)
+      .map((d) => ({ ...d, cacheKey: d.result.cacheKey })),
     Q_first: qDone("Q_first"),
     Q_whole: qDone("Q_whole"),
   };
-  for (const block of ["QA", "MIX", "Q_first", "Q_whole"] as const) {
+  for (const block of BLOCKS) {
     const done = blocks[block];
     for (const row of rows) {
       const mine = done.filter((d) => d.request.config === row);
@@ -315,7 +345,9 @@ export async function archFigure(
           ours: s.mean,
           std: s.std,
           seeds: s.n,
-          paper: paperCell(figure, paperRowOf(row), block, column, { panel, data }),
+          paper: block === "MIX_0.2"
+            ? null
+            : paperCell(figure, paperRowOf(row), block, column, { panel, data }),
           gpt: g ? mean(g, column) : null,
         });
       }
@@ -369,12 +401,14 @@ export function archSpec(res: ArchFigureResult): VegaLiteSpec {
     {
       title:
         `Figure ${figure}${panel ?? ""}: ${data} on ${model}, P_test accuracy, QA = pretrain + ` +
-        `LoRA finetune, MIX = mixed training (QAr=${PAPER_QAR}), ours (paper) [${res.preset}]`,
+        `LoRA finetune, MIX = mixed training (QAr=${PAPER_QAR}` +
+        (res.cells.some((c) => c.block === "MIX_0.2") ? `; MIX_0.2: QAr=${LOW_QAR}` : "") +
+        `), ours (paper) [${res.preset}]`,
       rowOrder: [
         ...rows.filter((r) => res.cells.some((c) => c.row === r)),
         ...new Set(res.cells.map((c) => c.row).filter((r) => !rows.includes(r))),
       ],
-      columnOrder: (["QA", "MIX", "Q_first", "Q_whole"] as const)
+      columnOrder: BLOCKS
         .flatMap((b) => BLOCK_COLUMNS[b].map((c) => `${b} ${c}`))
         .filter((c) => res.cells.some((x) => `${x.block} ${x.column}` === c)),
       rowTitle: `${data} pretraining data`,

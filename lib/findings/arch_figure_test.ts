@@ -37,14 +37,20 @@ Deno.test("Figure 12b at smoke: bioR rows on the Llama beside the paper's panel 
   });
 });
 
-Deno.test("Figure 9 at smoke: GBERT's Q-probe blocks beside the paper's (no mean, Q-whole without b_date)", async () => {
+Deno.test("Figure 9 at smoke: GBERT's Q-probe blocks beside the paper's (no mean, Q-whole without b_date), MIX at QAr 0.8 and 0.2", async () => {
   await withRunsDir(async () => {
     const res = await archFigure("fig9", {
       preset: "smoke",
       rows: ["single"],
-      mix: false,
       workers: 1,
     });
+    // The paper's MIX column is at QAr 0.8; the 0.2 block is ours, with no paper value.
+    const mixMean = (block: string) =>
+      res.cells.find((c) => c.block === block && c.column === "mean")!;
+    assertEquals(mixMean("MIX").paper, 30.1);
+    assertEquals(mixMean("MIX_0.2").paper, null);
+    assertEquals(res.runs.filter((r) => r.block.startsWith("MIX")).length, 2);
+    assert(JSON.stringify(archSpec(res).title).includes("MIX_0.2: QAr=0.2"));
     const q = (block: string) => res.cells.filter((c) => c.block === block).map((c) => c.column);
     assertEquals(q("Q_first"), ["b_date", "b_city", "univ", "major", "c_name", "c_city"]);
     assertEquals(q("Q_whole"), ["b_city", "univ", "major", "c_name", "c_city"]);
