@@ -3,8 +3,9 @@
  * (Appendix D) is bioS on the downsized Llama, Figure 12(b) bioR on it; Figure 9 (§7, Result 7) is
  * bioS on GBERT, the bidirectional GPT trained by whole-word masked language modelling. Each row is
  * BIO pretraining + LoRA QA finetuning (the QA block) and mixed training at QAr 0.8 (the MIX
- * block), P_test accuracy beside the paper's, with the GPT's own numbers on the same rows (cached
- * runs of Figure 3, or of Figure 12(a) for bioR) for the contrast the paper draws.
+ * block; GBERT adds a MIX_0.2 block at QAr 0.2, which the paper does not print), P_test accuracy
+ * beside the paper's, with the GPT's own numbers on the same rows (cached runs of Figure 3, or of
+ * Figure 12(a) for bioR) for the contrast the paper draws.
  * @module
  */
 import pl from "nodejs-polars";

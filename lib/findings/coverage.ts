@@ -101,7 +101,7 @@ export const COVERAGE: readonly FigureCoverage[] = [
     note:
       "QA (pretrain, 540 passes as the paper's, + LoRA finetune) on the headline bioS rows at " +
       "`tiny`, one seed, with each row's masked-word memorization: single, multi5+permute and " +
-      "multi5+permute+fullname, MIX (QAr 0.8; 0.2 not run) and Q-probing (Q-first, Q-whole) of " +
+      "multi5+permute+fullname, MIX (QAr 0.8 and 0.2) and Q-probing (Q-first, Q-whole) of " +
       "the same models; the other rows absent",
     files: ["fig9"],
     notebook: "10",
