@@ -91,6 +91,16 @@ export const FINDINGS: Record<string, Finding> = {
       return files(...Object.values(await saveFig1(res, { dir })));
     },
   },
+  fig1c: {
+    describe: "Figure 1(c) and (a)'s bioR row: mixed training on the bioR-like single " +
+      "(Figure 12(a)'s mixed run)",
+    run: async (a, dir) => {
+      const res = await fig1({ ...a, data: "bioR" });
+      console.log(fig1Table(res).toString());
+      reportEffects(fig1Effects(res));
+      return files(...Object.values(await saveFig1(res, { dir })));
+    },
+  },
   fig2: {
     describe:
       "QA finetune grid (LoRA q/v rank x embedding rank, + full) for single and multi5+permute",

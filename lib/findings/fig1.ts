@@ -10,9 +10,14 @@
  * out-of-distribution, QA generation out-of-distribution) against the training step, with the
  * approximate end values the paper's Figure 1(b) gives.
  *
+ * (c) The same curves on bioR single, with (a)'s bioR row: here the bioR-like (grammar) single
+ * (`data: "bioR"`), read from the mixed run of Figure 12(a)'s MIX block, and saved as
+ * figures/fig1a_bior and figures/fig1c.
+ *
  * Beside the paper's step budget (that of BIO pretraining) a preset may add longer runs
  * (`mixed.stepsFactors`, seed 0): at `tiny` the paper's budget leaves P_test QA still rising. They
- * get their own rows in (a), and (b) shows the longest run.
+ * get their own rows in (a), and (b) shows the longest run. The bioR row runs the paper's budget
+ * only, at Figure 12(a)'s one seed, so it reads the same runs as that figure.
  * @module
  */
 import pl from "nodejs-polars";
@@ -39,8 +44,25 @@ import type { VegaLiteSpec } from "../plot/render.ts";
 import type { PlotlyFigure } from "../plot/plotly.ts";
 import { accuracyColorscale } from "../plot/colors.ts";
 
-/** The row of Figure 1 we run (the paper's bioR single row needs bioR data, which we lack). */
+/** The bioS row of Figure 1 (panels a and b). */
 export const FIG1_ROW = "single";
+
+/** Which of Figure 1's rows: bioS single (panels a, b) or bioR single (a's second row, c). */
+export type Fig1Data = "bioS" | "bioR";
+
+/** Per data: our configuration, its label, the paper's curves panel and the files we write. */
+export const FIG1_DATA: Record<
+  Fig1Data,
+  { row: string; label: string; panel: "b" | "c"; files: { a: string; b: string } }
+> = {
+  bioS: { row: FIG1_ROW, label: "bioS single", panel: "b", files: { a: "fig1a", b: "fig1b" } },
+  bioR: {
+    row: "bioR:single",
+    label: "bioR-like single",
+    panel: "c",
+    files: { a: "fig1a_bior", b: "fig1c" },
+  },
+};
 
 /** The heatmap rows of Figure 1(a) as we draw them, top to bottom. */
 export const FIG1_METHODS = {
@@ -78,6 +100,8 @@ export interface Fig1Options extends FindingRunOptions {
   /** Step budgets as multiples of the pretraining steps (default: the preset's
    * `mixed.stepsFactors`); 1 runs at every seed, the others at the first seed only. */
   stepsFactors?: number[];
+  /** The row: "bioS" (default; panels a, b) or "bioR" (the bioR-like single; a's bioR row, c). */
+  data?: Fig1Data;
 }
 
 /** One cell of Figure 1(a): ours (mean over seeds) and the paper's. */
@@ -104,6 +128,8 @@ export interface Fig1CurvePoint {
 /** Everything Figure 1 shows. */
 export interface Fig1Result {
   preset: PresetName;
+  /** Which row of the paper's figure: bioS (panels a, b) or bioR (a's bioR row, c). */
+  data: Fig1Data;
   row: string;
   QAr: number;
   /** Training steps of the run(s) the curves show (the longest budget present). */
@@ -117,7 +143,8 @@ export interface Fig1Result {
   cells: Fig1Cell[];
   /** Sorted by step, then curve. */
   curve: Fig1CurvePoint[];
-  /** The paper's Figure 1(b) (bioS) as transcribed: curve names, styles, approximate end values. */
+  /** The paper's Figure 1(b) (bioS) or 1(c) (bioR) as transcribed: curve names, styles,
+   * approximate end values. */
   paperCurves: {
     panel: string;
     x: string;
@@ -152,14 +179,27 @@ function seedList(preset: PresetName, seeds?: number): number[] {
     : getPreset(preset).headlineSeeds;
 }
 
+function dataOf(opts: { data?: Fig1Data }): Fig1Data {
+  const data = opts.data ?? "bioS";
+  if (!(data in FIG1_DATA)) {
+    throw new Error(
+      `Figure 1: unknown data "${data}"; allowed: ${Object.keys(FIG1_DATA).join(", ")}`,
+    );
+  }
+  return data;
+}
+
 /**
  * The mixed-training requests of Figure 1: bioS single at QAr = 0.8, one per seed at the paper's
- * step budget, and one (the first seed) per longer budget of `stepsFactors`.
+ * step budget, and one (the first seed) per longer budget of `stepsFactors`. With `data: "bioR"`,
+ * the bioR-like single at the paper's budget and one seed (Figure 12(a)'s runs) unless told.
  */
 export function fig1Requests(opts: Fig1Options = {}): MixedRequest[] {
   const preset = opts.preset ?? currentPreset();
-  const seeds = seedList(preset, opts.seeds);
-  const factors = opts.stepsFactors ?? getPreset(preset).mixed.stepsFactors;
+  const data = dataOf(opts);
+  const bioR = data === "bioR";
+  const seeds = seedList(preset, opts.seeds ?? (bioR ? 1 : undefined));
+  const factors = opts.stepsFactors ?? (bioR ? [1] : getPreset(preset).mixed.stepsFactors);
   if (factors.length === 0 || factors.some((f) => !(f > 0) || !Number.isFinite(f))) {
     throw new Error(
       `Figure 1: stepsFactors must be positive numbers, got [${factors.join(", ")}]`,
@@ -167,7 +207,7 @@ export function fig1Requests(opts: Fig1Options = {}): MixedRequest[] {
   }
   return [...new Set(factors)].sort((a, b) => a - b).flatMap((f) =>
     (f === 1 ? seeds : seeds.slice(0, 1)).map((seed) => ({
-      ...rowRequest(preset, FIG1_ROW, seed),
+      ...rowRequest(preset, FIG1_DATA[data].row, seed),
       QAr: PAPER_QAR,
       ...(f === 1 ? {} : { stepsFactor: f }),
     }))
@@ -258,6 +298,8 @@ export function averageMixedCurves(runs: MixedCurvePoint[][]): Fig1CurvePoint[] 
 export async function fig1(opts: Fig1Options = {}): Promise<Fig1Result> {
   const t0 = performance.now();
   const preset = opts.preset ?? currentPreset();
+  const data = dataOf(opts);
+  const { row, label, panel: curvesPanel } = FIG1_DATA[data];
   const all = fig1Requests({ ...opts, preset });
   const reqs = opts.onlyCached ? await cachedOnly(all, "mixed") : all;
   await ensureRuns(reqs.map((r) => ({ ...r, kind: "mixed" as const })), {
@@ -265,7 +307,7 @@ export async function fig1(opts: Fig1Options = {}): Promise<Fig1Result> {
     defaultWorkers: getPreset(preset).workers,
   });
   if (reqs.length === 0) {
-    throw new Error(`Figure 1: no mixed run of bioS single is cached at ${preset}`);
+    throw new Error(`Figure 1: no mixed run of ${label} is cached at ${preset}`);
   }
   const done = [];
   for (const r of reqs) {
@@ -297,7 +339,7 @@ export async function fig1(opts: Fig1Options = {}): Promise<Fig1Result> {
         ours: s.mean,
         std: s.std,
         seeds: s.n,
-        paper: paperCell("1", FIG1_ROW, "MIX", column, { panel: "a", data: "bioS" }),
+        paper: paperCell("1", FIG1_ROW, "MIX", column, { panel: "a", data }),
       });
     }
   }
@@ -310,11 +352,14 @@ export async function fig1(opts: Fig1Options = {}): Promise<Fig1Result> {
         ours: s.mean,
         std: s.std,
         seeds: s.n,
-        paper: paperQA(FIG1_ROW, column as never),
+        // The paper's bioR single QA is Figure 12(a)'s (GPT2-302M, as its Figure 1 bioR row).
+        paper: data === "bioS"
+          ? paperQA(FIG1_ROW, column as never)
+          : paperCell("12", FIG1_ROW, "QA", column, { panel: "a" }),
       });
     }
   }
-  const base = majorityBaseline(datasetFor(FIG1_ROW, getPreset(preset).people, reqs[0].seed));
+  const base = majorityBaseline(datasetFor(row, getPreset(preset).people, reqs[0].seed));
   for (const column of FIG3_COLUMNS) {
     cells.push({
       method: "baseline",
@@ -326,10 +371,11 @@ export async function fig1(opts: Fig1Options = {}): Promise<Fig1Result> {
     });
   }
 
-  const panel = paperPanel("1", "b") as PaperCurvesPanel;
+  const panel = paperPanel("1", curvesPanel) as PaperCurvesPanel;
   return {
     preset,
-    row: FIG1_ROW,
+    data,
+    row,
     QAr: PAPER_QAR,
     steps,
     pretrainSteps: done.find((d) => d.factor === 1)?.result.steps ??
@@ -345,7 +391,7 @@ export async function fig1(opts: Fig1Options = {}): Promise<Fig1Result> {
       curves: panel.curves.map((c) => ({ ...c })),
       description: panel.description,
     },
-    paperCurvesNote: fig1PaperCurvesNote(),
+    paperCurvesNote: fig1PaperCurvesNote(data),
     runs: done.map((d) => ({
       seed: d.request.seed,
       stepsFactor: d.factor,
@@ -364,17 +410,25 @@ export async function fig1(opts: Fig1Options = {}): Promise<Fig1Result> {
   };
 }
 
+// Results saved before the bioR row existed carry no `data`: they are bioS.
+const labelOf = (res: { data?: Fig1Data }) => FIG1_DATA[res.data ?? "bioS"].label;
+const panelOf = (res: { data?: Fig1Data }) => FIG1_DATA[res.data ?? "bioS"].panel;
+
 /** What the paper's Figure 1(b)/(c) data let us draw, in words (also stored in the figure JSON). */
-export function fig1PaperCurvesNote(): string {
-  const b = paperPanel("1", "b") as PaperCurvesPanel;
+export function fig1PaperCurvesNote(data: Fig1Data = "bioS"): string {
+  const { panel, label } = FIG1_DATA[data];
+  const b = paperPanel("1", panel) as PaperCurvesPanel;
   const ends = b.curves.filter((c) => c.endApprox !== null);
   const none = b.curves.filter((c) => c.endApprox === null).map((c) => c.name);
   return `The paper's curves are not transcribed point by point: data/paper/fig1.json holds, for ` +
-    `panel b (bioS single), only the curves' names, their shape in words and approximate end ` +
-    `values of ${ends.map((c) => `${c.name} (~${c.endApprox}%)`).join(" and ")}, drawn as ` +
+    `panel ${panel} (${b.label}), only the curves' names, their shape in words and approximate ` +
+    `end values of ${ends.map((c) => `${c.name} (~${c.endApprox}%)`).join(" and ")}, drawn as ` +
     `dashed lines; ${none.join(", ")} have no end value. Its x axis is "${b.x}" ` +
     `(${b.xRange[0]}-${b.xRange[1]}, undefined in the paper); ours is the training step. ` +
-    `Panel c is bioR single (GPT2-302M), which we do not run.`;
+    (data === "bioS"
+      ? `Panel c (bioR single, GPT2-302M) is drawn on our bioR-like (grammar) single as fig1c.`
+      : `Ours is the ${label}, a grammar stand-in for the paper's Llama-rewritten bioR, on the ` +
+        `preset's model (the paper: GPT2-302M).`);
 }
 
 /** Figure 1(a) as a polars table: one row per (method, column), ours ± std beside the paper. */
@@ -412,12 +466,12 @@ export function fig1aSpec(res: Fig1Result): VegaLiteSpec {
       paper: c.paper,
     })),
     {
-      title: `Figure 1(a): P_test QA accuracy on bioS single, ours (paper) [${res.preset}, ${
+      title: `Figure 1(a): P_test QA accuracy on ${labelOf(res)}, ours (paper) [${res.preset}, ${
         res.cells.find((c) => c.method === "mixed")?.seeds
       } seed(s)]`,
       rowOrder: fig1RowOrder(res),
       columnOrder: [...FIG3_COLUMNS],
-      rowTitle: "bioS single",
+      rowTitle: labelOf(res),
       columnTitle: "attribute",
       cellWidth: 84,
     },
@@ -455,10 +509,12 @@ export function fig1aPlotly(res: Fig1Result): PlotlyFigure {
     }],
     layout: {
       title: {
-        text: `Figure 1(a): P_test QA accuracy on bioS single, ours (paper), preset ${res.preset}`,
+        text: `Figure 1(a): P_test QA accuracy on ${
+          labelOf(res)
+        }, ours (paper), preset ${res.preset}`,
       },
       xaxis: { type: "category", title: { text: "attribute" } },
-      yaxis: { type: "category", autorange: "reversed", title: { text: "bioS single" } },
+      yaxis: { type: "category", autorange: "reversed", title: { text: labelOf(res) } },
       height: 180 + 40 * methods.length,
       width: 960,
       margin: { l: 330 },
@@ -484,7 +540,7 @@ export function fig1bSpec(res: Fig1Result): VegaLiteSpec {
   }));
   const names = FIG1_CURVES.map((c) => c.name);
   const spec = lineSpec(points, {
-    title: `Figure 1(b): mixed training on bioS single, QAr=${res.QAr}${
+    title: `Figure 1(${panelOf(res)}): mixed training on ${labelOf(res)}, QAr=${res.QAr}${
       res.curveStepsFactor === 1 ? "" : `, ${res.curveStepsFactor}x steps`
     } [${res.preset}]`,
     xTitle: `training step (of ${res.steps}; the paper's x axis is "${res.paperCurves.x}")`,
@@ -541,7 +597,7 @@ export function fig1bPlotly(res: Fig1Result): PlotlyFigure {
   return {
     data: traces,
     layout: {
-      title: `Figure 1(b): mixed training on bioS single, QAr=${res.QAr}` +
+      title: `Figure 1(${panelOf(res)}): mixed training on ${labelOf(res)}, QAr=${res.QAr}` +
         `${res.curveStepsFactor === 1 ? "" : `, ${res.curveStepsFactor}x steps`}` +
         `, preset ${res.preset}` +
         "<br><sub>dotted: the paper's approximate end values</sub>",
@@ -553,22 +609,27 @@ export function fig1bPlotly(res: Fig1Result): PlotlyFigure {
   };
 }
 
-/** Writes figures/fig1a.{svg,png,html,json} and figures/fig1b.{svg,png,html,json}. */
+/**
+ * Writes figures/fig1a.{svg,png,html,json} and figures/fig1b.{svg,png,html,json}; for the bioR
+ * row, figures/fig1a_bior.* and figures/fig1c.*.
+ */
 export async function saveFig1(
   res: Fig1Result,
   opts: { dir?: string } = {},
 ): Promise<{ a: SavedFigure; b: SavedFigure }> {
   const common = { dir: opts.dir, preset: res.preset, plotlyScript: "beside" as const };
-  const a = await saveFigure("fig1a", fig1aSpec(res), {
+  const names = FIG1_DATA[res.data ?? "bioS"].files;
+  const a = await saveFigure(names.a, fig1aSpec(res), {
     ...common,
     plotly: fig1aPlotly(res),
     data: { ...res, curve: undefined },
   });
-  const b = await saveFigure("fig1b", fig1bSpec(res), {
+  const b = await saveFigure(names.b, fig1bSpec(res), {
     ...common,
     plotly: fig1bPlotly(res),
     data: {
       preset: res.preset,
+      data: res.data,
       row: res.row,
       QAr: res.QAr,
       steps: res.steps,

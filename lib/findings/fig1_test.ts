@@ -9,6 +9,7 @@ import {
   fig1bPlotly,
   fig1bSpec,
   fig1CurveTable,
+  fig1PaperCurvesNote,
   fig1Requests,
   fig1RowLabel,
   fig1RowOrder,
@@ -21,6 +22,7 @@ import { loadPaperFigure, type PaperTablePanel } from "./paper.ts";
 import { qaFinetune } from "../runs/experiments.ts";
 import type { MixedCurvePoint } from "../runs/mixed.ts";
 import { withRunsDir } from "./_test_utils.ts";
+import { rowRequest } from "./runs.ts";
 
 const point = (step: number, v: number): MixedCurvePoint => ({
   step,
@@ -56,6 +58,13 @@ Deno.test("fig1Requests: bioS single at QAr 0.8, the preset's headline seeds; lo
   assertEquals(fig1Requests({ preset: "smoke", stepsFactors: [5, 1, 5] }).length, 2);
   assertThrows(() => fig1Requests({ preset: "tiny", stepsFactors: [0] }), "stepsFactors");
   assertThrows(() => fig1Requests({ preset: "tiny", stepsFactors: [] }), "stepsFactors");
+  // The bioR row reads Figure 12(a)'s mixed run: one seed, the paper's budget.
+  assertEquals(fig1Requests({ preset: "tiny", data: "bioR" }), [
+    { ...rowRequest("tiny", "bioR:single", 0), QAr: 0.8 },
+  ]);
+  assertThrows(() => fig1Requests({ data: "bioX" as never }), 'unknown data "bioX"');
+  const noteR = fig1PaperCurvesNote("bioR");
+  assert(noteR.includes("panel c (bioR single") && noteR.includes("(~78%)"), noteR);
   assertEquals(
     fig1RowLabel({ method: "mixed", stepsFactor: 5 }),
     `${FIG1_METHODS.mixed}, 5x steps`,
@@ -159,7 +168,7 @@ Deno.test("fig1 at smoke: mixed cells beside the paper; the finetune row only on
     assertEquals(ja.data.cells.length, b.cells.length);
     const jb = JSON.parse(await Deno.readTextFile(saved.b.json!));
     assertEquals(jb.data.curve.length, b.curve.length);
-    assert(jb.data.paperCurvesNote.includes("Panel c is bioR"));
+    assert(jb.data.paperCurvesNote.includes("Panel c (bioR single"));
     await Deno.remove(out, { recursive: true });
 
     // A longer budget gets its own row; the curves come from the longest run.

@@ -57,6 +57,7 @@ export function paperTwin(name: string, data: Json): VegaLiteSpec | null {
   const title = (n: string) => `The paper's ${n} (its values, drawn as ours)`;
   switch (name) {
     case "fig1a":
+    case "fig1a_bior":
       return retitle(fig1aSpec(paperCells(data)), title("Figure 1(a)"));
     case "fig2":
       return retitle(fig2Spec(paperCells(data, "test", "paperTest")), title("Figure 2 / 11k"));

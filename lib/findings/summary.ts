@@ -34,6 +34,7 @@ export interface FigureJson {
 /** The figure files the summary reads (without `.json`), in table order. */
 export const SUMMARY_FIGURES = [
   "fig1a",
+  "fig1a_bior",
   "fig3",
   "fig3_mix",
   "fig10",
@@ -103,15 +104,19 @@ export function summarize(figs: Partial<Record<string, FigureJson>>): SummaryLin
     file: string,
   ) => out.push({ figure, finding, ours: num(v.ours), paper: num(v.paper), file: `${file}.json` });
 
-  // Figure 1(a): mixed training on bioS single, one line per step budget, then the contrast.
-  for (const c of cellsOf(figs.fig1a).filter((c) => c.column === "mean")) {
-    const f = num(c.stepsFactor) ?? 1;
-    const what = c.method === "mixed"
-      ? `bioS single, mixed training (QAr 0.8${f === 1 ? "" : `, ${f}x steps`}): P_test QA mean`
-      : c.method === "finetune"
-      ? "bioS single, BIO pretrain + QA finetune: P_test QA mean"
-      : "majority-guess baseline, mean";
-    add("1a", what, c, "fig1a");
+  // Figure 1(a): mixed training on bioS single, one line per step budget, then the contrast; then
+  // its bioR row on the bioR-like data (the baseline only once).
+  for (const [name, label] of [["fig1a", "bioS single"], ["fig1a_bior", "bioR-like single"]]) {
+    for (const c of cellsOf(figs[name]).filter((c) => c.column === "mean")) {
+      const f = num(c.stepsFactor) ?? 1;
+      if (c.method === "baseline" && name !== "fig1a") continue;
+      const what = c.method === "mixed"
+        ? `${label}, mixed training (QAr 0.8${f === 1 ? "" : `, ${f}x steps`}): P_test QA mean`
+        : c.method === "finetune"
+        ? `${label}, BIO pretrain + QA finetune: P_test QA mean`
+        : "majority-guess baseline, mean";
+      add("1a", what, c, name);
+    }
   }
 
   // Figure 3: QA (and MIX) means of the headline rows, and how the rows rank against the paper's.
