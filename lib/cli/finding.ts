@@ -24,7 +24,7 @@ import { fig16, fig7, saveFig16, saveFig7 } from "../findings/fig7.ts";
 import { fig12a, qaTable, saveFig12a } from "../findings/fig12a.ts";
 import { celebrityCount, FIG17_ROWS, fig8, FIG8_ROWS, saveFig8 } from "../findings/fig8.ts";
 import { fig14, saveFig14 } from "../findings/fig14.ts";
-import { fig16c, saveFig16c } from "../findings/fig16c.ts";
+import { fig16c, fig16d, saveFig16c } from "../findings/fig16c.ts";
 import { fig18, saveFig18 } from "../findings/fig18.ts";
 import { figuresDir, onlyCachedFromEnv } from "../findings/runs.ts";
 import { archTable, saveArchFigure } from "../findings/arch_figure.ts";
@@ -206,6 +206,10 @@ export const FINDINGS: Record<string, Finding> = {
   fig16c: {
     describe: "Figure 16(c): Q-probing of bioR-like rows (single, multi5) beside their QA",
     run: async (a, dir) => files(await saveFig16c(await fig16c(a), { dir })),
+  },
+  fig16d: {
+    describe: "Figure 16(d): the same Q-probing at the paper's larger bioR rank, 128",
+    run: async (a, dir) => files(await saveFig16c(await fig16d(a), { dir })),
   },
   fig14: {
     describe: "Figure 14: P-probing on bioR-like (grammar) single and multi5 (positions = " +

@@ -45,6 +45,7 @@ export const SUMMARY_FIGURES = [
   "fig7",
   "fig16",
   "fig16c",
+  "fig16d",
   "fig12a",
   "fig14",
   "fig8",
@@ -208,10 +209,12 @@ export function summarize(figs: Partial<Record<string, FigureJson>>): SummaryLin
   }
 
   // Figures 7 and 16: Q-first mean per row and rank; Figure 7's QA-vs-Q correlations. Figure
-  // 16(c) is bioR, whose paper probe has rank 32.
-  for (const name of ["fig7", "fig16", "fig16c"] as const) {
+  // 16(c) is bioR, whose paper probe has rank 32; 16(d) runs the paper's rank, 128.
+  for (const name of ["fig7", "fig16", "fig16c", "fig16d"] as const) {
     const cells = cellsOf(figs[name]).filter((c) => c.block === "Q_first" && c.row !== "baseline");
-    const figure = { fig7: "7", fig16: "16", fig16c: "16c (bioR-like)" }[name];
+    const figure = { fig7: "7", fig16: "16", fig16c: "16c (bioR-like)", fig16d: "16d (bioR-like)" }[
+      name
+    ];
     const paperRank = name === "fig16c" ? "; paper rank 32" : "";
     for (const m of rowRankMeans(cells)) {
       add(figure, `${m.row}: Q-first mean (rank ${m.rank}${paperRank})`, m, name);
