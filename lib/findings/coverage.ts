@@ -165,8 +165,9 @@ export const COVERAGE: readonly FigureCoverage[] = [
     status: "partial",
     note:
       "(a, b) for single and multi5+permute at `tiny` (all 16 rows at `paper`); (c) bioR-like " +
-      "single and multi5 at the preset's rank (16 at `tiny`); (d) absent",
-    files: ["fig16", "fig16c"],
+      "single and multi5 at the preset's rank (16 at `tiny`; the paper's 32); (d) the same at the " +
+      "paper's rank 128",
+    files: ["fig16", "fig16c", "fig16d"],
     notebook: "06",
   },
   {
