@@ -34,7 +34,7 @@ import { fig9, fig9Effects } from "../findings/fig9.ts";
 import { setRunsDir } from "../runs/cache.ts";
 import { saveSummary, summaryMarkdown } from "../findings/summary.ts";
 import { saveSites, sitesTable, storageSites } from "../findings/sites.ts";
-import { saveScale, scaleStudy } from "../findings/scale.ts";
+import { BIOR_SCALE_GRID, BIOR_SCALE_ROWS, saveScale, scaleStudy } from "../findings/scale.ts";
 import { currentPreset, type PresetName } from "../config/preset.ts";
 import {
   fig1Effects,
@@ -245,6 +245,23 @@ export const FINDINGS: Record<string, Finding> = {
         console.log(`${c.point} | ${c.row} | ${c.measure}: ${r1(c.ours)} (paper ${r1(c.paper)})`);
       }
       return files(await saveScale(res, { dir }));
+    },
+  },
+  scale_bior: {
+    describe: "the scale study on the bioR-like multi5 (Figure 12(a)'s target row): tiny, 3x " +
+      "passes, 4 layers d=256, and both (figures/scale_bior; --only-cached draws what ran)",
+    run: async (a, dir) => {
+      const res = await scaleStudy({
+        ...a,
+        grid: BIOR_SCALE_GRID,
+        rows: a.rows ?? [...BIOR_SCALE_ROWS],
+        points: a.points,
+      });
+      const r1 = (v: number | null) => v === null ? "-" : v.toFixed(1);
+      for (const c of res.cells) {
+        console.log(`${c.point} | ${c.row} | ${c.measure}: ${r1(c.ours)} (paper ${r1(c.paper)})`);
+      }
+      return files(await saveScale(res, { dir, name: "scale_bior" }));
     },
   },
   summary: {

@@ -13,6 +13,9 @@
  * - `pprobe_pos0`: the P-probe's first-token mean at position 0 (Figure 5's first block);
  * - `qfirst`: the Q-probe's first-token mean (Figure 7's Q_first);
  * - `bio`: BIO first-token memorization of P_test (how well the biographies were learned).
+ *
+ * The same study on the bioR-like multi5 ({@linkcode BIOR_SCALE_GRID}, figures/scale_bior) asks
+ * which lever brings Figure 12(a)'s multi5 toward the paper, beside its `tiny` value.
  * @module
  */
 import { getPreset } from "../config/presets.ts";
@@ -64,6 +67,18 @@ export const SCALE_GRID: readonly ScalePoint[] = [
 
 /** The rows of the study. */
 export const SCALE_ROWS: readonly string[] = ["single", "multi5+permute"];
+
+/**
+ * The grid of the bioR-like study: the first three points of {@linkcode SCALE_GRID} (tiny, 3x the
+ * passes, 4 layers d=256), then both levers together (4 layers d=256 at 300 passes), where the
+ * first three left bioR-like multi5 QA at 46.0 / 59.3 / 67.5% against Figure 12(a)'s 75% target.
+ */
+export const BIOR_SCALE_GRID: readonly ScalePoint[] = [
+  ...SCALE_GRID.slice(0, 3),
+  { people: 500, nLayer: 4, dModel: 256, nHead: 4, passes: 300, lr: 2e-3 },
+];
+/** The row of the bioR-like study: Figure 12(a)'s target row. */
+export const BIOR_SCALE_ROWS: readonly string[] = ["bioR:multi5"];
 /** The measures, in drawing order (see the module doc). */
 export const SCALE_MEASURES = ["qa", "mix", "mix_bio100", "pprobe_pos0", "qfirst", "bio"] as const;
 /** One measure. */
@@ -176,13 +191,18 @@ const meanOf = (rows: AccuracyRow[], metric: string, split = "P_test") =>
 
 /** The paper's value of a measure for a row (the paper has no mixed run at 100 BIO passes). */
 export function paperScaleValue(measure: ScaleMeasure, row: string): number | null {
+  // bioR rows (bioR-like here) read Figure 12(a); the probes' lookups know bioR rows themselves.
+  const qaMix = (block: "QA" | "MIX") =>
+    row.startsWith("bioR:")
+      ? paperCell("12", row.slice(5), block, "mean", { panel: "a" })
+      : paperCell("3", row, block, "mean");
   try {
     switch (measure) {
       case "qa":
-        return paperCell("3", row, "QA", "mean");
+        return qaMix("QA");
       case "mix":
       case "mix_bio100":
-        return paperCell("3", row, "MIX", "mean");
+        return qaMix("MIX");
       case "pprobe_pos0":
         return meanOrNull(ATTRIBUTES.map((a) => paperPProbeCell(row, a, 0)));
       case "qfirst":
@@ -308,7 +328,13 @@ export function scaleSpec(res: ScaleResult): VegaLiteSpec {
     tick: ticks.get(c.point),
     title: MEASURE_TITLES[c.measure],
   }));
-  const color = { field: "row", type: "nominal", sort: res.rows, title: "bioS data" };
+  const bioR = res.rows.every((r) => r.startsWith("bioR:"));
+  const color = {
+    field: "row",
+    type: "nominal",
+    sort: res.rows,
+    title: bioR ? "bioR-like data" : "bioS data",
+  };
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: `Where the paper's effects appear: P_test accuracy against scale, ours (paper dashed, ` +
@@ -422,9 +448,9 @@ export function scalePlotly(res: ScaleResult): PlotlyFigure {
 /** Writes scale.{svg,png,html,json}. */
 export async function saveScale(
   res: ScaleResult,
-  opts: { dir?: string } = {},
+  opts: { dir?: string; name?: string } = {},
 ): Promise<SavedFigure> {
-  return await saveFigure("scale", scaleSpec(res), {
+  return await saveFigure(opts.name ?? "scale", scaleSpec(res), {
     dir: opts.dir,
     preset: res.preset,
     plotly: scalePlotly(res),

@@ -3,6 +3,7 @@ import { setResultsDir, setRunsDir } from "../runs/cache.ts";
 import { resolvePreset } from "../runs/experiments.ts";
 import {
   bio100Factor,
+  BIOR_SCALE_GRID,
   paperScaleValue,
   SCALE_GRID,
   SCALE_MEASURES,
@@ -31,6 +32,17 @@ Deno.test("scale grid: tiny first, one lever at a time, the mixed budget for 100
   ]);
   assertEquals(paperScaleValue("qa", "multi5+permute"), 96.6);
   assertEquals(paperScaleValue("bio", "single"), null);
+});
+
+Deno.test("bioR-like scale grid: the first three points, then 4 layers at 300 passes; Figure 12(a)'s paper", () => {
+  assertEquals(BIOR_SCALE_GRID.slice(0, 3), SCALE_GRID.slice(0, 3));
+  const both = resolvePreset(scaleRequest("tiny", BIOR_SCALE_GRID[3], "bioR:multi5"));
+  assertEquals([both.model.nLayer, both.model.dModel, both.model.seqLen], [4, 256, 160]);
+  assertEquals(both.pretrain.exposures, 300);
+  // bioR rows compare with Figure 12(a) (QA, MIX) and the bioR probe figures, not Figure 3.
+  assertEquals(paperScaleValue("qa", "bioR:multi5"), 93.7);
+  assertEquals(paperScaleValue("mix", "bioR:multi5"), 94.8);
+  assertEquals(paperScaleValue("qfirst", "bioR:multi5")?.toFixed(1), "98.9");
 });
 
 Deno.test("scaleStudy at smoke: every measure of a point, cached reads, the figure", async () => {

@@ -58,6 +58,7 @@ export const SUMMARY_FIGURES = [
   "sites",
   "sites_L4",
   "scale",
+  "scale_bior",
 ] as const;
 
 type Cell = Record<string, unknown> & { ours: number | null; paper: number | null };
@@ -320,6 +321,16 @@ export function summarize(figs: Partial<Record<string, FigureJson>>): SummaryLin
       const c = scaleCells.find((x) => x.point === point && x.row === row && x.measure === measure);
       if (c && num(c.ours) !== null) {
         add("scale (ours)", `${point}, ${row}: ${what}, mean`, c, "scale");
+      }
+    }
+  }
+  // The same study on the bioR-like multi5 (Figure 12(a)'s target row).
+  const biorCells = cellsOf(figs.scale_bior);
+  for (const point of new Set(biorCells.map((c) => c.point as string))) {
+    for (const [measure, what] of [["qa", "QA"], ["qfirst", "Q-first"]]) {
+      const c = biorCells.find((x) => x.point === point && x.measure === measure);
+      if (c && num(c.ours) !== null) {
+        add("scale (ours)", `${point}, ${c.row}: ${what}, mean`, c, "scale_bior");
       }
     }
   }
