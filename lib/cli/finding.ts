@@ -15,7 +15,7 @@ import { resolve } from "node:path";
 import { parsePreset, PRESETS } from "../config/preset.ts";
 import { fig3, fig3Table, saveFig3 } from "../findings/fig3.ts";
 import { fig2, saveFig2 } from "../findings/fig2.ts";
-import { fig1, fig1Table, saveFig1 } from "../findings/fig1.ts";
+import { fig1, type Fig1Data, fig1Table, saveFig1 } from "../findings/fig1.ts";
 import { fig10, fig10Table, saveFig10 } from "../findings/fig10.ts";
 import { fig5, saveFig5 } from "../findings/fig5.ts";
 import { fig13, saveFig13 } from "../findings/fig13.ts";
@@ -34,7 +34,13 @@ import { fig9, fig9Effects } from "../findings/fig9.ts";
 import { setRunsDir } from "../runs/cache.ts";
 import { saveSummary, summaryMarkdown } from "../findings/summary.ts";
 import { saveSites, sitesTable, storageSites } from "../findings/sites.ts";
-import { BIOR_SCALE_GRID, BIOR_SCALE_ROWS, saveScale, scaleStudy } from "../findings/scale.ts";
+import {
+  BIOR_SCALE_GRID,
+  BIOR_SCALE_ROWS,
+  saveScale,
+  type ScaleResult,
+  scaleStudy,
+} from "../findings/scale.ts";
 import { currentPreset, type PresetName } from "../config/preset.ts";
 import {
   fig1Effects,
@@ -80,26 +86,32 @@ const celebritySuffix = (a: FindingArgs): string =>
 const files = (...saved: object[]): string[] =>
   saved.flatMap((s) => Object.values(s).filter((f): f is string => typeof f === "string"));
 
+/** Figure 1 on one of its rows: the table, the effect checks, the saved figures. */
+async function runFig1(a: FindingArgs, dir: string, data: Fig1Data): Promise<string[]> {
+  const res = await fig1({ ...a, data });
+  console.log(fig1Table(res).toString());
+  reportEffects(fig1Effects(res));
+  return files(...Object.values(await saveFig1(res, { dir })));
+}
+
+/** Prints every cell of a scale study, one line each. */
+function printScale(res: ScaleResult): void {
+  const r1 = (v: number | null) => v === null ? "-" : v.toFixed(1);
+  for (const c of res.cells) {
+    console.log(`${c.point} | ${c.row} | ${c.measure}: ${r1(c.ours)} (paper ${r1(c.paper)})`);
+  }
+}
+
 /** The findings this CLI can run. */
 export const FINDINGS: Record<string, Finding> = {
   fig1: {
     describe: "Figure 1: mixed training on bioS single (a: P_test QA per attribute, b: curves)",
-    run: async (a, dir) => {
-      const res = await fig1(a);
-      console.log(fig1Table(res).toString());
-      reportEffects(fig1Effects(res));
-      return files(...Object.values(await saveFig1(res, { dir })));
-    },
+    run: (a, dir) => runFig1(a, dir, "bioS"),
   },
   fig1c: {
     describe: "Figure 1(c) and (a)'s bioR row: mixed training on the bioR-like single " +
       "(Figure 12(a)'s mixed run)",
-    run: async (a, dir) => {
-      const res = await fig1({ ...a, data: "bioR" });
-      console.log(fig1Table(res).toString());
-      reportEffects(fig1Effects(res));
-      return files(...Object.values(await saveFig1(res, { dir })));
-    },
+    run: (a, dir) => runFig1(a, dir, "bioR"),
   },
   fig2: {
     describe:
@@ -240,10 +252,7 @@ export const FINDINGS: Record<string, Finding> = {
       "--only-cached draws the points that ran)",
     run: async (a, dir) => {
       const res = await scaleStudy({ ...a, rows: a.rows, points: a.points });
-      const r1 = (v: number | null) => v === null ? "-" : v.toFixed(1);
-      for (const c of res.cells) {
-        console.log(`${c.point} | ${c.row} | ${c.measure}: ${r1(c.ours)} (paper ${r1(c.paper)})`);
-      }
+      printScale(res);
       return files(await saveScale(res, { dir }));
     },
   },
@@ -257,10 +266,7 @@ export const FINDINGS: Record<string, Finding> = {
         rows: a.rows ?? [...BIOR_SCALE_ROWS],
         points: a.points,
       });
-      const r1 = (v: number | null) => v === null ? "-" : v.toFixed(1);
-      for (const c of res.cells) {
-        console.log(`${c.point} | ${c.row} | ${c.measure}: ${r1(c.ours)} (paper ${r1(c.paper)})`);
-      }
+      printScale(res);
       return files(await saveScale(res, { dir, name: "scale_bior" }));
     },
   },

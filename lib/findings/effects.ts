@@ -7,7 +7,7 @@
  * at `tiny` they are where the reproduction still falls short.
  * @module
  */
-import type { Fig1Result } from "./fig1.ts";
+import { FIG1_DATA, type Fig1Result } from "./fig1.ts";
 import type { Fig3Result } from "./fig3.ts";
 import { FIG3_ROWS } from "./fig3.ts";
 import { type PProbeFigResult, pProbePositionMean } from "./p_probing.ts";
@@ -85,9 +85,9 @@ export function fig3Effects(res: Fig3Result): EffectCheck[] {
  * pretrain + finetune on single, and learns P_train QA before P_test QA rises.
  */
 export function fig1Effects(res: Fig1Result, fig3?: Fig3Result): EffectCheck[] {
-  const bioR = res.data === "bioR";
-  const label = bioR ? "bioR-like single" : "bioS single";
-  const mixed = res.cells.find((c) => c.method === "mixed" && c.column === "mean")?.ours;
+  const label = FIG1_DATA[res.data ?? "bioS"].label;
+  const mixedCell = res.cells.find((c) => c.method === "mixed" && c.column === "mean");
+  const mixed = mixedCell?.ours;
   const finetune = res.cells.find((c) => c.method === "finetune" && c.column === "mean")?.ours;
   const firstStep = (name: string, at: number) =>
     res.curve.find((p) => p.curve === name && p.accuracy >= at)?.step ?? Infinity;
@@ -133,7 +133,7 @@ export function fig1Effects(res: Fig1Result, fig3?: Fig3Result): EffectCheck[] {
   checks.push({
     figure: "1",
     kind: "target",
-    claim: `mixed training on ${label}: P_test QA at least 50% (paper ${bioR ? 77.7 : 86.6})`,
+    claim: `mixed training on ${label}: P_test QA at least 50% (paper ${mixedCell?.paper})`,
     measured: longest ? `${f1(longest.ours)}% at ${longest.stepsFactor ?? 1}x steps` : "n/a",
     present: longest ? longest.ours >= 50 : null,
   });

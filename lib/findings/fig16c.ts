@@ -26,18 +26,20 @@ export const FIG16D_RANK = 128;
 
 /** Q-probing of bioR rows (default single and multi5) at the preset's Q rank. */
 export async function fig16c(opts: ProbeFigureOptions = {}): Promise<Fig7Result> {
-  const preset = opts.preset ?? currentPreset();
-  const rows = opts.rows ?? [...FIG16C_ROWS];
-  checkRows(rows, BIOR_ROWS, "16c");
-  return await qProbeFigure(preset, rows, [getPreset(preset).probe.qRank], { ...opts, preset });
+  return await bioRQProbes("c", opts);
 }
 
 /** Figure 16(d): the same rows at rank {@linkcode FIG16D_RANK}. */
 export async function fig16d(opts: ProbeFigureOptions = {}): Promise<Fig7Result> {
+  return await bioRQProbes("d", opts);
+}
+
+async function bioRQProbes(panel: "c" | "d", opts: ProbeFigureOptions): Promise<Fig7Result> {
   const preset = opts.preset ?? currentPreset();
   const rows = opts.rows ?? [...FIG16C_ROWS];
-  checkRows(rows, BIOR_ROWS, "16d");
-  return await qProbeFigure(preset, rows, [FIG16D_RANK], { ...opts, preset });
+  checkRows(rows, BIOR_ROWS, `16${panel}`);
+  const rank = panel === "d" ? FIG16D_RANK : getPreset(preset).probe.qRank;
+  return await qProbeFigure(preset, rows, [rank], { ...opts, preset });
 }
 
 /** The panel a result draws: d at the paper's larger rank, c otherwise. */

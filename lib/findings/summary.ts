@@ -315,22 +315,21 @@ export function summarize(figs: Partial<Record<string, FigureJson>>): SummaryLin
     ["single", "mix", "mixed training (pretraining budget)"],
     ["single", "mix_bio100", "mixed training (100 BIO passes)"],
   ];
-  const scaleCells = cellsOf(figs.scale);
-  for (const point of new Set(scaleCells.map((c) => c.point as string))) {
-    for (const [row, measure, what] of SCALE_LINES) {
-      const c = scaleCells.find((x) => x.point === point && x.row === row && x.measure === measure);
-      if (c && num(c.ours) !== null) {
-        add("scale (ours)", `${point}, ${row}: ${what}, mean`, c, "scale");
-      }
-    }
-  }
   // The same study on the bioR-like multi5 (Figure 12(a)'s target row).
-  const biorCells = cellsOf(figs.scale_bior);
-  for (const point of new Set(biorCells.map((c) => c.point as string))) {
-    for (const [measure, what] of [["qa", "QA"], ["qfirst", "Q-first"]]) {
-      const c = biorCells.find((x) => x.point === point && x.measure === measure);
-      if (c && num(c.ours) !== null) {
-        add("scale (ours)", `${point}, ${c.row}: ${what}, mean`, c, "scale_bior");
+  const BIOR_SCALE_LINES: [string, string, string][] = [
+    ["bioR:multi5", "qa", "QA"],
+    ["bioR:multi5", "qfirst", "Q-first"],
+  ];
+  for (const [name, lines] of [["scale", SCALE_LINES], ["scale_bior", BIOR_SCALE_LINES]] as const) {
+    const scaleCells = cellsOf(figs[name]);
+    for (const point of new Set(scaleCells.map((c) => c.point as string))) {
+      for (const [row, measure, what] of lines) {
+        const c = scaleCells.find((x) =>
+          x.point === point && x.row === row && x.measure === measure
+        );
+        if (c && num(c.ours) !== null) {
+          add("scale (ours)", `${point}, ${row}: ${what}, mean`, c, name);
+        }
       }
     }
   }
